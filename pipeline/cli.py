@@ -1,0 +1,191 @@
+"""`parksum`: the command line, a thin layer over the Python API."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pipeline.core import Pipeline
+from pipeline.doc import Document
+from pipeline.loaders import LoadError, iter_files
+from pipeline.manifest import Manifest, ManifestError
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+parksum turns Chinese industrial-park work summaries (园区工作总结, 述职报告, 讲话) into
+structured data: the outline of each document, every reported figure and every masked
+value, stored with the section and character span it came from.
+"""
+
+EXAMPLES = """\
+examples:
+  parksum ingest corpus/                     store every .txt/.docx/.pdf under corpus/ in parks.db
+  parksum ingest report.docx --park 高新园 --year 2023
+  parksum summary                            documents and sections per kind in parks.db
+  parksum outline corpus/000_92d85f14430dc49d.txt
+  parksum extract corpus/*.txt --out out/    one JSON file per document, no database
+
+The database is parks.db unless --db or $PARKSUM_DB names another (a file path, or any
+SQLAlchemy URL such as postgresql://user@host/parks).
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except ManifestError as exc:
+        print(f"parksum: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parksum", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = _command(commands, "ingest", cmd_ingest, "process files and store them in the database",
+                      "parksum ingest corpus/\n  parksum ingest a.txt b.pdf --park 高新园 --year 2022 --db parks.db",
+                      "Each file is stored whole or not at all. The same content ingested twice is stored\n"
+                      "once; --replace processes it again. Exit status: 0 when every file was stored,\n"
+                      "1 when some failed (they are listed at the end), 2 on usage errors.")
+    _inputs(ingest)
+    _tags(ingest)
+    _db(ingest)
+    ingest.add_argument("--replace", action="store_true", help="re-process documents already stored")
+
+    extract = _command(commands, "extract", cmd_extract, "write one JSON file per document (no database)",
+                       "parksum extract corpus/*.txt --out out/",
+                       "Writes OUT/<file stem>.json in the shape of the gold CONTRACT.md: title, headings\n"
+                       "(with depth, kind and path), quantities, placeholders and entities.")
+    _inputs(extract)
+    _tags(extract)
+    extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
+
+    outline = _command(commands, "outline", cmd_outline, "print a document's outline tree",
+                       "parksum outline corpus/002_8f1f4c12a115cc13.txt",
+                       "One section a line, indented by depth: marker, title and kind\n"
+                       "(achievements, problems, plans, other).")
+    outline.add_argument("file", type=Path, help="a .txt, .docx or .pdf file")
+
+    summary = _command(commands, "summary", cmd_summary, "count what the database holds",
+                       "parksum summary --db parks.db", "Documents per park and sections per kind.")
+    _db(summary)
+    return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
+             help_text: str, example: str, details: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}.\n\n"
+                              f"{details}", epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.set_defaults(handler=handler)
+    return sub
+
+
+def _inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="files, or folders searched recursively for .txt, .docx and .pdf")
+
+
+def _tags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--park", help="park name for every file (wins over the manifest)")
+    parser.add_argument("--year", type=int, help="year for files whose title and text name none")
+    parser.add_argument("--manifest", type=Path, metavar="CSV",
+                        help="CSV with columns file,park,year (default: manifest.csv in each folder given)")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file or SQLAlchemy URL (default: $PARKSUM_DB or parks.db)")
+
+
+def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int:
+    """Run the pipeline over the inputs with a progress bar; list failures at the end."""
+    manifest = Manifest.for_inputs(args.paths, args.manifest, args.park, args.year)
+    files = list(iter_files(args.paths))
+    if not files:
+        print("parksum: no .txt, .docx or .pdf files found", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    pipeline = Pipeline()
+    failures: list[LoadError] = []
+    with tqdm(files, unit="file", disable=None, file=sys.stderr) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.name[:30])
+            try:
+                doc = pipeline.process_file(path, manifest.tags(path))
+            except LoadError as error:
+                failures.append(error)
+                tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
+                continue
+            tqdm.write(f"{handle(doc):10s} {path}")
+    if failures:
+        print(f"\n{len(failures)} of {len(files)} files failed:", file=sys.stderr)
+        for error in failures:
+            print(f"  {error.path}: {error.reason}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.store import Store
+
+    store = Store(args.db)
+    status = _process(args, lambda doc: store.ingest(doc, replace=args.replace).status)
+    _print_summary(store.summary())
+    return status
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def write(doc: Document) -> str:
+        target = args.out / f"{Path(doc.name).stem}.json"
+        target.write_text(json.dumps(doc.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
+        return "written"
+
+    return _process(args, write)
+
+
+def cmd_outline(args: argparse.Namespace) -> int:
+    try:
+        doc = Pipeline().process_file(args.file)
+    except LoadError as error:
+        print(f"parksum: {error}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    print(f"{doc.name}  title: {doc.title or '-'}  type: {doc.doc_type}  year: {doc.year or '-'}")
+    for section in doc.sections:
+        if section.marker is None:
+            preamble = doc.text[:doc.headings[0].start if doc.headings else len(doc.text)].strip()
+            print(f"(preamble, {len(preamble)} characters)")
+            continue
+        title = section.title if len(section.title) <= 40 else section.title[:39] + "…"
+        print(f"{'  ' * (section.depth - 1)}{section.marker} {title}  [{section.kind}]")
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from pipeline.store import Store
+
+    _print_summary(Store(args.db).summary())
+    return EXIT_OK
+
+
+def _print_summary(summary: dict) -> None:
+    print(f"\ndocuments: {summary['documents']}")
+    for park, count in summary["documents_by_park"].items():
+        print(f"  {park}: {count}")
+    print("sections by kind:")
+    for kind, count in summary["sections_by_kind"].items():
+        print(f"  {kind}: {count}")

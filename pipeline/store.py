@@ -1,0 +1,174 @@
+"""The database: SQLite by default, any SQLAlchemy URL by --db or PARKSUM_DB.
+
+The tables are the interface analysts read; `schema_version` records which migrations
+ran, so a later release can alter an existing database in place (see MIGRATIONS).
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    delete,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from pipeline.doc import Document
+
+DEFAULT_DB = "parks.db"
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class SchemaVersion(Base):
+    __tablename__ = "schema_version"
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    applied_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class Park(Base):
+    __tablename__ = "parks"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
+    year: Mapped[int | None] = mapped_column(Integer, index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    doc_type: Mapped[str | None] = mapped_column(String(40))
+    source_name: Mapped[str] = mapped_column(String(500))
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    n_chars: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class SectionRow(Base):
+    __tablename__ = "sections"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    seq: Mapped[int] = mapped_column(Integer)  # order in the document, preamble 0
+    depth: Mapped[int] = mapped_column(Integer)
+    marker: Mapped[str | None] = mapped_column(String(20))
+    ordinal: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)  # span of the section with its subsections
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)  # its own text, up to its first subsection
+
+
+# Each migration brings a database from version n-1 to n. Tables that a version adds
+# are created by create_all; a migration alters what already exists.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: lambda conn: None}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def database_url(db: str | None = None) -> str:
+    """--db value, else $PARKSUM_DB, else parks.db; a plain path means a SQLite file."""
+    db = db or os.environ.get("PARKSUM_DB") or DEFAULT_DB
+    return db if "://" in db else f"sqlite:///{Path(db)}"
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    status: str  # stored, unchanged, replaced
+    document_id: int
+
+
+class Store:
+    def __init__(self, db: str | None = None) -> None:
+        self.url = database_url(db)
+        self.engine: Engine = create_engine(self.url)
+        self.migrate()
+
+    def migrate(self) -> None:
+        Base.metadata.create_all(self.engine)
+        with self.engine.begin() as conn:
+            current = conn.execute(select(func.max(SchemaVersion.version))).scalar() or 0
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                if current:  # a fresh database is created at the newest version
+                    MIGRATIONS[version](conn)
+                conn.execute(SchemaVersion.__table__.insert().values(version=version, applied_at=_now()))
+
+    def ingest(self, doc: Document, *, replace: bool = False) -> IngestResult:
+        """Store a processed document whole, in one transaction; the same content twice is stored once."""
+        with Session(self.engine) as session, session.begin():
+            existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
+            if existing is not None and not replace:
+                return IngestResult("unchanged", existing.id)
+            if existing is not None:
+                self._delete(session, existing.id)
+            row = self._add(session, doc)
+            return IngestResult("replaced" if existing is not None else "stored", row.id)
+
+    def _add(self, session: Session, doc: Document) -> DocumentRow:
+        row = DocumentRow(park_id=self._park_id(session, doc.park), year=doc.year, title=doc.title,
+                          doc_type=doc.doc_type, source_name=doc.name, encoding=doc.encoding,
+                          sha256=doc.sha256, n_chars=len(doc.text), text=doc.text, ingested_at=_now())
+        session.add(row)
+        session.flush()
+        ids: list[int] = []
+        for section in doc.sections:
+            body_end = next((s.start for s in doc.sections[section.index + 1:]), section.end)
+            srow = SectionRow(document_id=row.id, parent_id=ids[section.parent] if section.parent is not None
+                              else None, seq=section.index, depth=section.depth, marker=section.marker,
+                              ordinal=section.ordinal, title=section.title, kind=section.kind,
+                              path=section.path, start=section.start, end=section.end,
+                              text=doc.text[section.start:min(body_end, section.end)])
+            session.add(srow)
+            session.flush()
+            ids.append(srow.id)
+        return row
+
+    @staticmethod
+    def _delete(session: Session, document_id: int) -> None:
+        session.execute(delete(SectionRow).where(SectionRow.document_id == document_id))
+        session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
+
+    @staticmethod
+    def _park_id(session: Session, name: str | None) -> int | None:
+        if not name:
+            return None
+        park = session.scalar(select(Park).where(Park.name == name))
+        if park is None:
+            park = Park(name=name)
+            session.add(park)
+            session.flush()
+        return park.id
+
+    def summary(self) -> dict[str, object]:
+        """Counts an analyst checks after a batch: documents, sections by kind, per park."""
+        with self.engine.connect() as conn:
+            documents = conn.execute(select(func.count()).select_from(DocumentRow)).scalar()
+            kinds = dict(conn.execute(select(SectionRow.kind, func.count()).where(SectionRow.depth > 0)
+                                      .group_by(SectionRow.kind).order_by(SectionRow.kind)).all())
+            parks = conn.execute(text(
+                "SELECT coalesce(p.name, '(no park)'), count(*) FROM documents d "
+                "LEFT JOIN parks p ON p.id = d.park_id GROUP BY 1 ORDER BY 1")).all()
+        return {"documents": documents, "sections_by_kind": kinds, "documents_by_park": dict(parks)}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,63 @@
+import json
+import subprocess
+import sys
+
+import pytest
+
+from pipeline.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from tests.conftest import DATA, ROOT
+
+FILES = DATA / "files"
+
+
+def test_ingest_reports_each_file_lists_failures_and_exits_1(db_url, capsys):
+    status = main(["ingest", str(FILES / "utf8.txt"), str(FILES / "empty.txt"), "--db", db_url, "--park", "高新园"])
+    out, err = capsys.readouterr()
+    assert status == EXIT_SOME_FAILED
+    assert "stored     " in out and "documents: 1" in out and "高新园: 1" in out
+    assert "1 of 2 files failed" in err and "empty.txt: empty file" in err
+
+
+def test_ingest_twice_is_unchanged_and_exits_0(db_url, capsys):
+    assert main(["ingest", str(FILES / "utf8.txt"), "--db", db_url]) == EXIT_OK
+    assert main(["ingest", str(FILES / "gbk.txt"), "--db", db_url]) == EXIT_OK
+    assert "unchanged" in capsys.readouterr().out
+
+
+def test_ingest_corpus_folder_uses_its_manifest(db_url, capsys):
+    assert main(["ingest", str(ROOT / "corpus"), "--db", db_url]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "documents: 5" in out and "金属智造园: 3" in out and "plans:" in out
+
+
+def test_usage_errors_exit_2(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["ingest"])
+    assert info.value.code == EXIT_USAGE
+    assert main([]) == EXIT_USAGE
+    assert main(["ingest", str(FILES / "utf8.txt"), "--manifest", "/nonexistent.csv"]) == EXIT_USAGE
+    assert "cannot read manifest" in capsys.readouterr().err
+
+
+def test_extract_writes_contract_json(tmp_path, capsys):
+    assert main(["extract", str(FILES / "utf8.txt"), "--out", str(tmp_path)]) == EXIT_OK
+    data = json.loads((tmp_path / "utf8.json").read_text(encoding="utf-8"))
+    assert data["doc"] == "utf8.txt" and data["title"] == "省级工业园区2022年工作总结"
+    assert [(h["marker"], h["depth"], h["start"], h["end"]) for h in data["headings"]][:2] == [
+        ("一、", 1, 16, 18), ("（一）", 2, 25, 28)]
+    for key in ("quantities", "placeholders", "entities"):
+        assert isinstance(data[key], list)
+
+
+def test_outline_prints_the_indented_tree(capsys):
+    assert main(["outline", str(FILES / "sample.docx")]) == EXIT_OK
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("sample.docx  title: 省级工业园区2022年工作总结  type: 总结  year: 2022")
+    assert "一、 主要工作成效  [achievements]" in lines
+    assert "  （一） 经济发展稳中向好  [achievements]" in lines
+
+
+def test_console_entry_point_help_has_examples():
+    result = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--help"],
+                            capture_output=True, text=True, check=True)
+    assert "example:" in result.stdout and "--manifest CSV" in result.stdout

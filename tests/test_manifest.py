@@ -1,0 +1,30 @@
+from pathlib import Path
+
+import pytest
+
+from pipeline.core import Tags
+from pipeline.manifest import Manifest, ManifestError
+
+
+def test_manifest_in_folder_is_found_and_flags_win(tmp_path):
+    (tmp_path / "manifest.csv").write_text("file,park,year\na.txt,高新园,2022\nb.txt,,\n", encoding="utf-8")
+    manifest = Manifest.for_inputs([tmp_path])
+    assert manifest.tags(tmp_path / "a.txt") == Tags("高新园", 2022)
+    assert manifest.tags(tmp_path / "b.txt") == Tags(None, None)
+    assert Manifest.for_inputs([tmp_path], park="新园").tags(tmp_path / "a.txt") == Tags("新园", 2022)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,park\n", "needs a header"),
+    ("file,park,year\na.txt,园,二〇二二\n", "is not a number"),
+])
+def test_bad_manifests_are_usage_errors(tmp_path, content, message):
+    path = tmp_path / "m.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ManifestError, match=message):
+        Manifest.read(path)
+
+
+def test_missing_manifest():
+    with pytest.raises(ManifestError, match="cannot read"):
+        Manifest.read(Path("/nonexistent/manifest.csv"))

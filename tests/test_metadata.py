@@ -1,0 +1,41 @@
+import pytest
+
+from pipeline.doc import Document
+from pipeline.metadata import DocumentMetadata
+
+
+@pytest.fixture(scope="module")
+def metadata():
+    return DocumentMetadata()
+
+
+def _run(metadata, text, year=None):
+    return metadata(Document(text=text, name="x.txt", year=year))
+
+
+def test_title_line_type_and_year_from_title(metadata):
+    doc = _run(metadata, "省级工业园区2022年党建工作总结及2023年工作计划\n\n一年来，园区在2023年……\n一、主要工作成效\n")
+    assert (doc.title, doc.doc_type, doc.year) == ("省级工业园区2022年党建工作总结及2023年工作计划", "总结", 2022)
+
+
+def test_speech_title(metadata):
+    doc = _run(metadata, "省级工业园党工委书记在2022年度工作总结大会上的讲话\n\n同志们：\n……\n")
+    assert (doc.doc_type, doc.year) == ("讲话", 2022)
+
+
+@pytest.mark.parametrize("first_line", [
+    "2022年，在市委、市政府的坚强领导下，现将有关情况汇报如下：",
+    "一、2022年主要工作及成效",
+    "今年来，园区坚持以习近平新时代中国特色社会主义思想为指导。",
+])
+def test_no_title_when_the_first_line_is_text_or_a_heading(metadata, first_line):
+    assert _run(metadata, first_line + "\n二、存在问题\n").title is None
+
+
+def test_type_from_opening_cues_and_year_from_text(metadata):
+    doc = _run(metadata, "2022年，园区……现将有关情况汇报如下：\n一、2022年工作\n二、2023年计划\n")
+    assert (doc.title, doc.doc_type, doc.year) == (None, "汇报", 2022)
+
+
+def test_year_falls_back_to_the_tagged_year(metadata):
+    assert _run(metadata, "今年以来，园区发展良好。\n一、主要工作\n", year=2021).year == 2021

@@ -1,0 +1,75 @@
+import pytest
+from sqlalchemy import func, select, text
+
+from pipeline.core import Pipeline, Tags
+from pipeline.store import SCHEMA_VERSION, DocumentRow, SectionRow, Store, database_url
+from tests.conftest import DATA
+
+SAMPLE = DATA / "files" / "utf8.txt"
+
+
+@pytest.fixture(scope="module")
+def doc():
+    return Pipeline().process_file(SAMPLE, Tags("高新园", 2022))
+
+
+def _count(store, table):
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(table)).scalar()
+
+
+def test_document_and_sections_are_stored_with_provenance(db_url, doc):
+    store = Store(db_url)
+    assert store.ingest(doc).status == "stored"
+    with store.engine.connect() as conn:
+        row = conn.execute(select(DocumentRow)).one()
+        sections = conn.execute(select(SectionRow).order_by(SectionRow.seq)).all()
+    assert (row.title, row.year, row.doc_type) == ("省级工业园区2022年工作总结", 2022, "总结")
+    assert row.source_name == "utf8.txt"
+    assert row.text == doc.text and len(row.sha256) == 64
+    assert [(s.depth, s.marker, s.kind) for s in sections] == [
+        (0, None, "other"), (1, "一、", "achievements"), (2, "（一）", "achievements"),
+        (1, "二、", "problems"), (2, "一是", "problems"), (2, "二是", "problems")]
+    first = sections[2]
+    assert first.parent_id == sections[1].id and first.path == "一/（一）"
+    assert row.text[first.start:first.start + len(first.text)] == first.text
+    assert first.text.startswith("（一）经济发展稳中向好")
+
+
+def test_same_content_is_stored_once_and_replace_reprocesses(db_url, doc):
+    store = Store(db_url)
+    first = store.ingest(doc)
+    assert store.ingest(doc).status == "unchanged"
+    again = store.ingest(doc, replace=True)
+    assert first.status == "stored" and again.status == "replaced"
+    assert _count(store, DocumentRow) == 1
+    assert _count(store, SectionRow) == len(doc.sections)
+
+
+def test_a_failed_ingest_stores_nothing(db_url, doc, monkeypatch):
+    store = Store(db_url)
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(Store, "_park_id", staticmethod(broken))
+    with pytest.raises(RuntimeError):
+        store.ingest(doc)
+    assert _count(store, DocumentRow) == 0 and _count(store, SectionRow) == 0
+
+
+def test_schema_version_is_recorded_once(db_url):
+    Store(db_url)
+    store = Store(db_url)
+    with store.engine.connect() as conn:
+        versions = conn.execute(text("SELECT version FROM schema_version")).scalars().all()
+    assert versions == list(range(1, SCHEMA_VERSION + 1))
+
+
+def test_database_url_from_path_env_or_default(monkeypatch):
+    monkeypatch.delenv("PARKSUM_DB", raising=False)
+    assert database_url() == "sqlite:///parks.db"
+    assert database_url("x/y.db") == "sqlite:///x/y.db"
+    monkeypatch.setenv("PARKSUM_DB", "postgresql://u@h/db")
+    assert database_url() == "postgresql://u@h/db"
+    assert database_url("sqlite:///z.db") == "sqlite:///z.db"
