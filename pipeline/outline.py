@@ -19,6 +19,7 @@ from pipeline.numerals import ordinal_value
 from pipeline.resources import load_json
 
 _LINE, _CLAUSE, _WEAK, _GLUED = "line", "clause", "weak", "glued"
+_GLUED_TITLE_MAX = 30  # a glued heading is a short line end, not a sentence
 
 
 @dataclass(frozen=True)
@@ -108,12 +109,12 @@ class OutlineSegmenter:
         for i, cand in enumerate(candidates):
             if cand.context == _WEAK and not self._series_goes_on(cand, candidates[i + 1:]):
                 continue
+            if cand.context == _GLUED and not self._glued_heading(stack, cand, norm, line_starts):
+                continue
             placement = self._place(stack, cand)
             if placement is None:
                 continue
             keep, depth = placement
-            if cand.context == _GLUED and not (cand.style in self._glued_styles and keep < len(stack)):
-                continue
             del stack[keep:]
             parent = stack[-1].section
             marker = text[cand.start:cand.end]
@@ -133,15 +134,27 @@ class OutlineSegmenter:
         return any(c.line == cand.line and c.style == cand.style and c.ordinal == cand.ordinal + 1
                    and c.context != _GLUED for c in rest)
 
+    def _glued_heading(self, stack: list[_Open], cand: _Candidate, norm: str, line_starts: list[int]) -> bool:
+        """A marker glued to the previous word is a heading only where it goes on with an
+        open series and, like a heading, ends its line without a sentence stop."""
+        if cand.style not in self._glued_styles:
+            return False
+        if not any(o.style == cand.style and o.ordinal + 1 == cand.ordinal for o in stack):
+            return False
+        line_end = line_starts[cand.line + 1] if cand.line + 1 < len(line_starts) else len(norm)
+        rest = norm[cand.end:line_end].strip()
+        return 0 < len(rest) <= _GLUED_TITLE_MAX and not self._title_stop.search(rest)
+
     def _place(self, stack: list[_Open], cand: _Candidate) -> tuple[int, int] | None:
         """(how many stack entries to keep, depth) for a new heading, or None if it is no heading."""
         top = stack[-1]
         if cand.ordinal == 1 and top.style in self._inline_series and (
             (cand.line == top.line and cand.context != _LINE)
-            or (cand.style == top.style and top.line_start)
+            or (cand.style == top.style and top.line_start and cand.context == _LINE)
         ):
-            # A series opening inside an `X是` item, in its paragraph or under an item
-            # that heads its own paragraph, nests one deeper.
+            # A series opening inside an `X是` item's paragraph, or on the lines right
+            # under an item that heads its paragraph, nests one deeper. A paragraph that
+            # opens with an unnumbered lead sentence starts a new series instead.
             return len(stack), top.depth + 1
         same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].style == cand.style]
         following = [i for i in same if cand.ordinal == stack[i].ordinal + 1]
