@@ -54,6 +54,7 @@ class Quantity:
     indicator_id: str | None = None
     base_unit: str | None = None
     base_value: float | None = None
+    period_year: int | None = None
     sentence_start: int = 0
     sentence_end: int = 0
     section: int | None = None

@@ -12,7 +12,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import (
+    Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     String,
@@ -27,6 +29,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from pipeline.doc import Document
+from pipeline.resources import load_csv
 
 DEFAULT_DB = "parks.db"
 
@@ -79,9 +82,65 @@ class SectionRow(Base):
     text: Mapped[str] = mapped_column(Text)  # its own text, up to its first subsection
 
 
+class Indicator(Base):
+    """The canonical indicators of extractors/data/indicators.csv, refreshed on every open."""
+
+    __tablename__ = "indicators"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    name_zh: Mapped[str] = mapped_column(String(80))
+    name_en: Mapped[str] = mapped_column(String(200))
+    dimension: Mapped[str] = mapped_column(String(20))
+
+
+class MetricRow(Base):
+    """One reported figure, with where it came from."""
+
+    __tablename__ = "metrics"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    start: Mapped[int] = mapped_column(Integer)  # span of `text` in documents.text
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(100))  # as written: **亿元, 83%, 第二, 5-10家
+    indicator: Mapped[str | None] = mapped_column(String(200))  # the phrase naming what is measured
+    indicator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20))  # value count growth share multiple rank completion
+    masked: Mapped[bool] = mapped_column(Boolean)
+    deleted: Mapped[bool] = mapped_column(Boolean)  # the number was removed outright
+    value: Mapped[float | None] = mapped_column(Float)  # in the written unit; null when masked or a range
+    value_low: Mapped[float | None] = mapped_column(Float)  # a range's bounds
+    value_high: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(20))  # as written
+    base_unit: Mapped[str | None] = mapped_column(String(20))
+    base_value: Mapped[float | None] = mapped_column(Float)  # value in base_unit (亿元 → 元)
+    qualifier: Mapped[str | None] = mapped_column(String(20))  # 约 超 近 余 以上 …
+    status: Mapped[str] = mapped_column(String(20))  # actual forecast target
+    period: Mapped[str | None] = mapped_column(String(40))  # as written: 2022年, 1-10月, 今年**月
+    period_year: Mapped[int | None] = mapped_column(Integer, index=True)  # the year it resolves to
+    sentence: Mapped[str] = mapped_column(Text)
+    sentence_start: Mapped[int] = mapped_column(Integer)
+
+
+class PlaceholderRow(Base):
+    """One run of mask marks: a value known to exist, its number or name withheld."""
+
+    __tablename__ = "placeholders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    metric_id: Mapped[int | None] = mapped_column(ForeignKey("metrics.id"))  # the quantity it masks
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20), index=True)  # quantity period name term other
+
+
 # Each migration brings a database from version n-1 to n. Tables that a version adds
 # are created by create_all; a migration alters what already exists.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {1: lambda conn: None}
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    1: lambda conn: None,  # parks, documents, sections
+    2: lambda conn: None,  # indicators, metrics, placeholders (new tables only)
+}
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
@@ -111,6 +170,20 @@ class Store:
                 if current:  # a fresh database is created at the newest version
                     MIGRATIONS[version](conn)
                 conn.execute(SchemaVersion.__table__.insert().values(version=version, applied_at=_now()))
+            self._refresh_indicators(conn)
+
+    @staticmethod
+    def _refresh_indicators(conn: Connection) -> None:
+        """Mirror the indicator lexicon, so that analysts can join metrics to canonical names."""
+        rows = [{k: r[k] for k in ("id", "name_zh", "name_en", "dimension")}
+                for r in load_csv("extractors", "indicators.csv")]
+        known = set(conn.execute(select(Indicator.id)).scalars())
+        fresh = [r for r in rows if r["id"] not in known]
+        for r in rows:
+            if r["id"] in known:
+                conn.execute(Indicator.__table__.update().where(Indicator.id == r["id"]).values(**r))
+        if fresh:
+            conn.execute(Indicator.__table__.insert(), fresh)
 
     def ingest(self, doc: Document, *, replace: bool = False) -> IngestResult:
         """Store a processed document whole, in one transaction; the same content twice is stored once."""
@@ -140,10 +213,28 @@ class Store:
             session.add(srow)
             session.flush()
             ids.append(srow.id)
+        metric_rows = []
+        for q in doc.quantities:
+            mrow = MetricRow(document_id=row.id, section_id=_section_id(ids, q.section), start=q.start, end=q.end,
+                             text=q.text, indicator=q.indicator, indicator_id=q.indicator_id, role=q.role,
+                             masked=q.masked, deleted=q.deleted, value=q.value, value_low=q.value_low,
+                             value_high=q.value_high, unit=q.unit, base_unit=q.base_unit, base_value=q.base_value,
+                             qualifier=q.qualifier, status=q.status, period=q.period, period_year=q.period_year,
+                             sentence=doc.text[q.sentence_start:q.sentence_end], sentence_start=q.sentence_start)
+            session.add(mrow)
+            metric_rows.append((q, mrow))
+        session.flush()
+        for p in doc.placeholders:
+            metric = next((m for q, m in metric_rows if q.start <= p.start and p.end <= q.end), None)
+            session.add(PlaceholderRow(document_id=row.id, section_id=_section_id(ids, p.section),
+                                       metric_id=metric.id if metric else None, start=p.start, end=p.end,
+                                       text=p.text, kind=p.kind))
         return row
 
     @staticmethod
     def _delete(session: Session, document_id: int) -> None:
+        for table in (PlaceholderRow, MetricRow):
+            session.execute(delete(table).where(table.document_id == document_id))
         session.execute(delete(SectionRow).where(SectionRow.document_id == document_id))
         session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
 
@@ -168,6 +259,10 @@ class Store:
                 "SELECT coalesce(p.name, '(no park)'), count(*) FROM documents d "
                 "LEFT JOIN parks p ON p.id = d.park_id GROUP BY 1 ORDER BY 1")).all()
         return {"documents": documents, "sections_by_kind": kinds, "documents_by_park": dict(parks)}
+
+
+def _section_id(ids: list[int], section: int | None) -> int | None:
+    return ids[section] if section is not None else None
 
 
 def _now() -> datetime:
