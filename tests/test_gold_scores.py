@@ -21,6 +21,16 @@ def scores(shared, tmp_path_factory):
     ("detection", "headings", 0.97),
     ("attributes", "heading.depth", 0.95),
     ("attributes", "heading.title", 0.90),
+    ("detection", "quantities", 0.93),
+    ("attributes", "quantity.masked", 0.99),
+    ("attributes", "quantity.value", 0.98),
+    ("attributes", "quantity.unit", 0.95),
+    ("attributes", "quantity.indicator", 0.85),
+    ("attributes", "quantity.role", 0.85),
+    ("attributes", "quantity.status", 0.90),
+    ("attributes", "quantity.period", 0.80),
+    ("detection", "placeholders", 0.99),
+    ("attributes", "placeholder.kind", 0.90),
 ])
 def test_scorer_figures_meet_the_floor(scores, section, figure, floor):
     value = scores[section][figure]

@@ -1,0 +1,147 @@
+"""Masked placeholders: every maximal run of mask marks, with what it hides.
+
+A mask stands for a value known to exist and withheld. It is never read as a number
+and never dropped. Its kind is read from its context: part of a quantity, of a period
+(**月, 20XX年), of a term in quotes or book-title marks, of a proper name, or other.
+"""
+from __future__ import annotations
+
+import regex
+
+from pipeline.doc import Document, Placeholder
+from pipeline.resources import load_json
+
+MASK_CHAR = "*"
+
+
+class MaskMarks:
+    """Finds mask runs in normalised text (data/masks.json)."""
+
+    def __init__(self) -> None:
+        spec = load_json("extractors", "masks.json")
+        self.spec = spec
+        self._runs = regex.compile(f"[{regex.escape(spec['marks'])}]+")
+        self._latin = set(spec["latin_marks"])
+        self._zero_like = set(spec["zero_like"])
+        self._cn_digits = set(spec["chinese_digits"])
+
+    def runs(self, norm: str) -> list[tuple[int, int]]:
+        found = []
+        for m in self._runs.finditer(norm):
+            start, end = m.span()
+            run = m.group()
+            before = norm[start - 1] if start else ""
+            after = norm[end] if end < len(norm) else ""
+            if self._latin & set(run) and (_is_latin(before) or _is_latin(after)):
+                continue  # x inside a Latin word (Excel, Xbox) is a letter
+            if set(run) <= self._zero_like and (before in self._cn_digits or after in self._cn_digits):
+                continue  # 二○二二: ○ is a zero
+            found.append((start, end))
+        return found
+
+
+def masked_view(norm: str, runs: list[tuple[int, int]]) -> str:
+    """The normalised text with every mask run written as `*` (same length), for the number patterns."""
+    if not runs:
+        return norm
+    parts, last = [], 0
+    for start, end in runs:
+        parts.append(norm[last:start])
+        parts.append(MASK_CHAR * (end - start))
+        last = end
+    parts.append(norm[last:])
+    return "".join(parts)
+
+
+class PlaceholderExtractor:
+    """Pipeline component: fills `doc.placeholders` in document order."""
+
+    name = "placeholders"
+
+    def __init__(self) -> None:
+        self.marks = MaskMarks()
+        spec = self.marks.spec
+        self._quotes = spec["term_quotes"]
+        self._period_after = tuple(spec["period_after"])
+        self._quantity_after = tuple(spec["quantity_after"])
+        self._quantity_before = tuple(spec["quantity_before"])
+        self._scale = spec["scale_separator"]
+        units = load_json_units()
+        self._unit_start = regex.compile("(?:" + "|".join(map(regex.escape, units)) + ")")
+        self._industries = _industry_terms()
+        self._word_after_unit = tuple(load_json("extractors", "quantity_rules.json")["unit_blockers_for_count_after"])
+
+    def __call__(self, doc: Document) -> Document:
+        runs = self.marks.runs(doc.norm)
+        scan = masked_view(doc.norm, runs)
+        doc.placeholders = [
+            Placeholder(start, end, doc.text[start:end], self.kind(scan, start, end),
+                        section=_section_index(doc, start))
+            for start, end in runs
+        ]
+        return doc
+
+    def kind(self, scan: str, start: int, end: int) -> str:
+        """quantity, period, term, other or name, from the characters around the run."""
+        after = scan[end:end + 4]
+        before = scan[max(0, start - 4):start]
+        if after.startswith(self._period_after) or (before.endswith("20") and after.startswith("年")):
+            return "period"
+        if self._in_quotes(scan, start):
+            return "term"
+        if (after.startswith(self._scale) and scan[end + 1:end + 2] == MASK_CHAR) or (
+                before.endswith(self._scale) and scan[start - 2:start - 1] == MASK_CHAR):
+            return "other"  # a map scale such as *:*
+        if self._looks_numeric(scan, start, end, before, after):
+            return "quantity"
+        if self._in_industry_list(scan, start, end):
+            return "other"
+        return "name"
+
+    def _looks_numeric(self, scan: str, start: int, end: int, before: str, after: str) -> bool:
+        if before[-1:].isdigit() or after[:1].isdigit() or after.startswith(self._quantity_after):
+            return True
+        unit = self._unit_start.match(scan, end) or (after[:1] in "余多" and self._unit_start.match(scan, end + 1))
+        if unit and not scan.startswith(self._word_after_unit, unit.end()):
+            return True  # **亿元, **余家; not **项目
+        clause_end = after[:1] in "，,。；;）) \n" or not after
+        return clause_end and before.endswith(self._quantity_before)
+
+    def _in_quotes(self, scan: str, start: int) -> bool:
+        """Inside an open pair of quotes or book-title marks on the same line."""
+        line_start = scan.rfind("\n", 0, start) + 1
+        segment = scan[line_start:start]
+        for opening, closing in self._quotes.items():
+            if opening == closing:
+                if segment.count(opening) % 2:
+                    return True
+            elif segment.rfind(opening) > segment.rfind(closing):
+                return True
+        return False
+
+    def _in_industry_list(self, scan: str, start: int, end: int) -> bool:
+        """A masked item in a list of industries (金属智造、**、新材料) is an industry, not a name."""
+        left = regex.search(r"([^，,。；;：:、“”\n]*)、[^，,。；;：:、“”\n]*$", scan[max(0, start - 20):start])
+        right = regex.match(r"[^，,。；;：:、“”\n]*、([^，,。；;：:、“”\n]*)", scan, pos=end)
+        neighbours = [g for g in (left and left.group(1), right and right.group(1)) if g]
+        return any(any(term in n for term in self._industries) for n in neighbours)
+
+
+def load_json_units() -> list[str]:
+    """Written units, longest first, so that 万平方米 wins over 万."""
+    from pipeline.resources import load_csv
+
+    return sorted((row["unit"] for row in load_csv("extractors", "units.csv")), key=len, reverse=True)
+
+
+def _industry_terms() -> tuple[str, ...]:
+    return tuple(load_json("extractors", "industries.json")["industries"])
+
+
+def _section_index(doc: Document, offset: int) -> int | None:
+    section = doc.section_at(offset)
+    return section.index if section else None
+
+
+def _is_latin(ch: str) -> bool:
+    return ("a" <= ch <= "z" or "A" <= ch <= "Z") and ch not in "xX"
