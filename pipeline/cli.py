@@ -119,6 +119,17 @@ def build_parser() -> argparse.ArgumentParser:
                         help="only sections of this kind")
     search.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
     _db(search)
+
+    report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
+                      "parksum report --out report.html --xlsx report.xlsx",
+                      "report.html is one self-contained file that opens offline: per indicator a table\n"
+                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
+                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
+                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
+                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+    report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
+    report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
+    _db(report)
     return parser
 
 
@@ -245,6 +256,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     for hit in found.itertuples():
         print(f"{hit.park}  {hit.document}  {hit.path or '(preamble)'} {hit.heading}  [{hit.kind}]")
         print(f"    {hit.snippet}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    write_report(args.db, args.out, args.xlsx)
+    print("\n".join(f"written {path}" for path in (args.out, args.xlsx) if path))
     return EXIT_OK
 
 
