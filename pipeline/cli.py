@@ -130,6 +130,16 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
     report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
     _db(report)
+
+    browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
+                      "parksum browse --db parks.db --port 8001",
+                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
+                      "with a description of every table and view, full-text search on sections and\n"
+                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Stop it with Ctrl-C.")
+    browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
+    browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    _db(browse)
     return parser
 
 
@@ -265,6 +275,18 @@ def cmd_report(args: argparse.Namespace) -> int:
     write_report(args.db, args.out, args.xlsx)
     print("\n".join(f"written {path}" for path in (args.out, args.xlsx) if path))
     return EXIT_OK
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from pipeline.browse import browse
+
+    try:
+        return browse(args.db, port=args.port, open_browser=not args.no_open)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"parksum: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def _print_summary(summary: dict) -> None:
