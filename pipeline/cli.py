@@ -264,7 +264,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         print(f"no section mentions {args.query}", file=sys.stderr)
         return EXIT_SOME_FAILED
     for hit in found.itertuples():
-        print(f"{hit.park}  {hit.document}  {hit.path or '(preamble)'} {hit.heading}  [{hit.kind}]")
+        heading = hit.heading if len(hit.heading) <= 40 else hit.heading[:39] + "…"
+        print(f"{hit.park}  {hit.document}  {hit.path or '(preamble)'} {heading}  [{hit.kind}]")
         print(f"    {hit.snippet}")
     return EXIT_OK
 
