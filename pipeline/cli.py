@@ -29,6 +29,10 @@ examples:
   parksum summary                            documents and sections per kind in parks.db
   parksum outline corpus/000_92d85f14430dc49d.txt
   parksum extract corpus/*.txt --out out/    one JSON file per document, no database
+  parksum compare --indicator 规上工业总产值 税收   parks side by side
+  parksum search 标准厂房 --kind problems        sections that mention it
+  parksum report --out report.html --xlsx report.xlsx
+  parksum browse                             explore parks.db in Datasette, read-only
 
 The database is parks.db unless --db or $PARKSUM_DB names another (a file path, or any
 SQLAlchemy URL such as postgresql://user@host/parks).
@@ -83,6 +87,59 @@ def build_parser() -> argparse.ArgumentParser:
     summary = _command(commands, "summary", cmd_summary, "count what the database holds",
                        "parksum summary --db parks.db", "Documents per park and sections per kind.")
     _db(summary)
+
+    compare = _command(commands, "compare", cmd_compare, "compare parks on indicators",
+                       "parksum compare --indicator 规上工业总产值 tax_revenue --format xlsx --out compare.xlsx",
+                       "One row per park, per indicator its value, unit, growth (%) and period. An indicator\n"
+                       "is a canonical id (tax_revenue), a canonical name (税收), any alias in\n"
+                       "extractors/data/indicators.csv (实缴税金) or a phrase as written in the documents.\n"
+                       "Without --status the actual figure is shown, else the forecast, else the target;\n"
+                       "without --period the latest year. Masked figures read \"masked\", figures a park\n"
+                       "does not report are empty. Conflicting figures: see `parksum report` or the\n"
+                       "fact_conflicts view.")
+    compare.add_argument("--indicator", nargs="+", required=True, metavar="ID_OR_NAME",
+                         help="indicators to compare, as columns")
+    compare.add_argument("--period", type=int, metavar="YEAR", help="the year the figures are for")
+    compare.add_argument("--status", choices=("actual", "forecast", "target"), help="only figures of this status")
+    compare.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                         help="output format (default: table; xlsx needs --out)")
+    compare.add_argument("--sources", action="store_true", help="add each figure's source sentence")
+    compare.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    _db(compare)
+
+    search = _command(commands, "search", cmd_search, "full-text search over sections",
+                      "parksum search 标准厂房 --park 高新工业园",
+                      "Finds sections holding every word of QUERY (separate words with spaces) and prints\n"
+                      "park, document, section path and a snippet with the words in [brackets], best\n"
+                      "first. Words of 3+ characters use the SQLite FTS5 trigram index; shorter ones\n"
+                      "(厂房) are matched as substrings.")
+    search.add_argument("query", help="words to find, e.g. 标准厂房 or \"招商 签约\"")
+    search.add_argument("--park", help="only this park's documents")
+    search.add_argument("--kind", choices=("achievements", "problems", "plans", "other"),
+                        help="only sections of this kind")
+    search.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
+    _db(search)
+
+    report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
+                      "parksum report --out report.html --xlsx report.xlsx",
+                      "report.html is one self-contained file that opens offline: per indicator a table\n"
+                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
+                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
+                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
+                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+    report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
+    report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
+    _db(report)
+
+    browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
+                      "parksum browse --db parks.db --port 8001",
+                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
+                      "with a description of every table and view, full-text search on sections and\n"
+                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Stop it with Ctrl-C.")
+    browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
+    browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    _db(browse)
     return parser
 
 
@@ -180,6 +237,57 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
     _print_summary(Store(args.db).summary())
     return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from pipeline.compare import compare, write
+
+    if args.format == "xlsx" and args.out is None:
+        print("parksum: --format xlsx needs --out FILE", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
+    except LookupError as error:
+        print(f"parksum: {error.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    write(table, args.format, args.out)
+    if args.out is not None:
+        print(f"written {args.out}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from pipeline.search import search
+
+    found = search(args.query, args.db, park=args.park, kind=args.kind, limit=args.limit)
+    if found.empty:
+        print(f"no section mentions {args.query}", file=sys.stderr)
+        return EXIT_SOME_FAILED
+    for hit in found.itertuples():
+        heading = hit.heading if len(hit.heading) <= 40 else hit.heading[:39] + "…"
+        print(f"{hit.park}  {hit.document}  {hit.path or '(preamble)'} {heading}  [{hit.kind}]")
+        print(f"    {hit.snippet}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from pipeline.report import write_report
+
+    write_report(args.db, args.out, args.xlsx)
+    print("\n".join(f"written {path}" for path in (args.out, args.xlsx) if path))
+    return EXIT_OK
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from pipeline.browse import browse
+
+    try:
+        return browse(args.db, port=args.port, open_browser=not args.no_open)
+    except (ValueError, FileNotFoundError) as error:
+        print(f"parksum: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
 
 
 def _print_summary(summary: dict) -> None:

@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from pipeline.doc import Document
 from pipeline.resources import load_csv
+from pipeline.views import refresh_views
 
 DEFAULT_DB = "parks.db"
 
@@ -171,6 +172,7 @@ class Store:
                     MIGRATIONS[version](conn)
                 conn.execute(SchemaVersion.__table__.insert().values(version=version, applied_at=_now()))
             self._refresh_indicators(conn)
+            refresh_views(conn)
 
     @staticmethod
     def _refresh_indicators(conn: Connection) -> None:

@@ -1,0 +1,43 @@
+from sqlalchemy import text
+
+from pipeline.cli import EXIT_OK, EXIT_SOME_FAILED, main
+from pipeline.search import search, snippet
+from pipeline.store import Store
+
+
+def test_chinese_terms_of_three_or_more_characters_use_the_trigram_index(facts_db):
+    found = search("标准厂房", facts_db)
+    assert set(found["park"]) == {"金属智造园", "高新工业园", "有色金属工业园"} and len(found) == 4
+    assert found.loc[0, "snippet"].count("[标准厂房]") == 1
+    with Store(facts_db).engine.connect() as conn:
+        matches = conn.execute(text("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH '\"标准厂房\"'"))
+        assert matches.scalar() == 4
+
+
+def test_two_character_terms_and_filters(facts_db):
+    found = search("厂房", facts_db, kind="problems")
+    assert found["path"].tolist() and set(found["kind"]) == {"problems"} and len(found) == 2
+    assert search("厂房 建成", facts_db, park="高新工业园")["heading"].tolist() == ["平台建设"]
+    assert search("标准厂房 不存在的词", facts_db).empty
+
+
+def test_index_follows_changed_documents(facts_db):
+    assert len(search("标准厂房", facts_db)) == 4
+    store = Store(facts_db)
+    with store.engine.begin() as conn:
+        conn.execute(text("UPDATE sections SET text = replace(text, '标准厂房', '厂区') WHERE kind = 'problems'"))
+        conn.execute(text("UPDATE documents SET ingested_at = '2025-01-01'"))
+    assert len(search("标准厂房", facts_db)) == 2
+
+
+def test_snippet_marks_terms_in_context():
+    body = "前文" * 40 + "新建标准厂房8万平方米。" + "后文" * 40
+    cut = snippet(body, ["标准厂房"])
+    assert cut.startswith("…") and cut.endswith("…") and "新建[标准厂房]8万平方米" in cut
+
+
+def test_cli_prints_park_document_path_and_snippet(facts_db, capsys):
+    assert main(["search", "标准厂房", "--db", facts_db]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "高新工业园  gaoxin_2022_zongjie.txt  一/（一） 平台建设  [achievements]" in out
+    assert main(["search", "没有这个词", "--db", facts_db]) == EXIT_SOME_FAILED

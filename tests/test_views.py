@@ -1,0 +1,49 @@
+"""The views are the interface analysts query in SQL: check them with plain SQL."""
+from sqlalchemy import text
+
+from pipeline.store import Store
+
+
+def _rows(db, sql):
+    with Store(db).engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(sql))]
+
+
+def test_one_fact_per_park_indicator_year_and_status(facts_db):
+    rows = _rows(facts_db, "SELECT park, status, value, growth, mentions, documents FROM facts "
+                           "WHERE indicator_id = 'industrial_output_above_scale' ORDER BY park, status")
+    assert rows == [("有色金属工业园", "actual", None, None, 2, 1),
+                    ("金属智造园", "actual", 125.0, 12.5, 3, 2),
+                    ("金属智造园", "forecast", 118.0, None, 1, 1),
+                    ("金属智造园", "target", 150.0, None, 1, 1),
+                    ("高新工业园", "actual", 356.8, 8.2, 3, 2)]
+
+
+def test_choice_prefers_unmasked_then_later_document(facts_db):
+    chosen = _rows(facts_db, "SELECT park, document, text FROM fact_mentions WHERE choice = 1 AND measure = 'value' "
+                             "AND indicator = '规上工业总产值' AND status = 'actual' ORDER BY park")
+    assert chosen == [("有色金属工业园", "youse_2022_zongjie.txt", "*亿元"),
+                      ("金属智造园", "jinshu_2022_jianghua.txt", "125亿元"),
+                      ("高新工业园", "gaoxin_2022_zongjie.txt", "356.8亿元")]
+
+
+def test_conflicts_are_listed_not_resolved(facts_db):
+    assert _rows(facts_db, "SELECT park, indicator, measure, distinct_values, masked_mentions, conflict "
+                           "FROM fact_conflicts ORDER BY park") == [
+        ("金属智造园", "规上工业总产值", "value", 2, 0, "different values"),
+        ("高新工业园", "规上工业总产值", "value", 1, 1, "masked and unmasked")]
+    assert _rows(facts_db, "SELECT count(*) FROM facts WHERE in_conflict = 1") == [(2,)]
+
+
+def test_masked_values_and_mentions_keep_provenance(facts_db):
+    masked = _rows(facts_db, "SELECT park, text, section_path FROM masked_values ORDER BY metric_id")
+    assert ("高新工业园", "***亿元", "一") in masked and len(masked) == 5
+    spans = _rows(facts_db, "SELECT d.text, m.start, m.\"end\", m.text FROM metric_mentions m "
+                            "JOIN documents d ON d.id = m.document_id")
+    assert all(body[start:end] == figure for body, start, end, figure in spans)
+
+
+def test_views_are_recreated_on_open(facts_db):
+    with Store(facts_db).engine.begin() as conn:
+        conn.execute(text("DROP VIEW facts"))
+    assert _rows(facts_db, "SELECT count(*) FROM facts") == [(10,)]
