@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint bench clean
 
 install: $(VENV)/.installed
 
@@ -24,6 +24,11 @@ test: install lint
 
 lint: install
 	$(BIN)/ruff check .
+
+## bench: the rule pipeline against JioNLP's money extractor on the national reports (speed, not a test)
+bench: install
+	$(BIN)/pip install --quiet -e ".[bench]"
+	$(BIN)/python tests/bench_rules.py
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .ruff_cache

@@ -6,9 +6,7 @@ investment and 全社会固定资产投资总额 to fixed-asset investment.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
-
-import regex
+from functools import cache, lru_cache
 
 from pipeline.resources import load_csv
 
@@ -26,17 +24,19 @@ class IndicatorLexicon:
         rows = load_csv("extractors", "indicators.csv")
         self.indicators = {r["id"]: Indicator(r["id"], r["name_zh"], r["name_en"], r["dimension"]) for r in rows}
         self._by_alias = {alias: r["id"] for r in rows for alias in r["aliases"].split("|") if alias}
-        aliases = sorted(self._by_alias, key=len, reverse=True)
-        self._pattern = regex.compile("|".join(map(regex.escape, aliases)))
+        self._longest = max(map(len, self._by_alias))
 
+    @lru_cache(maxsize=8192)  # noqa: B019 - one lexicon per process; phrases repeat across a batch
     def lookup(self, phrase: str | None) -> Indicator | None:
         """The indicator whose longest alias occurs in `phrase`, or None when none does."""
         if not phrase:
             return None
-        found = self._pattern.findall(phrase, overlapped=True)
-        if not found:
-            return None
-        return self.indicators[self._by_alias[max(found, key=len)]]
+        for size in range(min(len(phrase), self._longest), 0, -1):  # longest first; short phrases, few lookups
+            for start in range(len(phrase) - size + 1):
+                indicator_id = self._by_alias.get(phrase[start:start + size])
+                if indicator_id:
+                    return self.indicators[indicator_id]
+        return None
 
     def resolve(self, name: str) -> Indicator | None:
         """An indicator by id, canonical name or alias (exact), for queries."""

@@ -107,6 +107,27 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     _db(compare)
 
+    metrics = _command(commands, "metrics", cmd_metrics, "list extracted figures with their source sentence",
+                       "parksum metrics --indicator 规上工业总产值 --status actual --format csv > out.csv",
+                       "One row per figure: park, document, section path, indicator, the text as written,\n"
+                       "value (masked figures read 'masked', never 0 or blank), unit, role, qualifier,\n"
+                       "status (actual, forecast, target), period and the sentence it came from.\n"
+                       "--indicator takes a canonical id, a Chinese name, an alias or a phrase as written;\n"
+                       "--period a year (2022) or a period as written (1-10月).")
+    metrics.add_argument("--indicator", nargs="+", metavar="ID_OR_NAME", help="indicators to list")
+    metrics.add_argument("--park", help="one park")
+    metrics.add_argument("--period", help="a year, or a period as written")
+    metrics.add_argument("--status", choices=("actual", "forecast", "target"))
+    metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    metrics.add_argument("--sentence", action="store_true", help="show the source sentence in the table too")
+    _db(metrics)
+
+    unmapped = _command(commands, "unmapped", cmd_unmapped, "list indicator phrases the lexicon does not map",
+                        "parksum unmapped --db parks.db",
+                        "Phrases of extracted figures that no alias in extractors/data/indicators.csv\n"
+                        "covers, most frequent first: add them as aliases to grow the lexicon.")
+    _db(unmapped)
+
     search = _command(commands, "search", cmd_search, "full-text search over sections",
                       "parksum search 标准厂房 --park 高新工业园",
                       "Finds sections holding every word of QUERY (separate words with spaces) and prints\n"
@@ -253,6 +274,31 @@ def cmd_compare(args: argparse.Namespace) -> int:
     write(table, args.format, args.out)
     if args.out is not None:
         print(f"written {args.out}")
+    return EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from pipeline.compare import write
+    from pipeline.facts import metrics
+
+    try:
+        table = metrics(args.db, indicators=args.indicator, park=args.park, period=args.period, status=args.status)
+    except LookupError as error:
+        print(f"parksum: {error.args[0]}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.format == "table":
+        table = table.drop(columns=[c for c in ("start", "end", "period_year") if c in table]
+                           + ([] if args.sentence else ["sentence"]))
+    write(table, args.format)
+    return EXIT_OK
+
+
+def cmd_unmapped(args: argparse.Namespace) -> int:
+    from pipeline.facts import unmapped_indicators
+
+    table = unmapped_indicators(args.db)
+    print(table.to_string() if not table.empty else "every indicator phrase is mapped")
+    print(f"\n{len(table)} unmapped phrases in {int(table['mentions'].sum()) if not table.empty else 0} figures")
     return EXIT_OK
 
 

@@ -115,3 +115,33 @@ def resolve_indicators(queries: Iterable[str], db: str | Store | Engine | None =
             raise LookupError(f"no indicator matches {query!r}{hint}")
         names.append(name)
     return list(dict.fromkeys(names))
+
+
+def metrics(db: str | Store | Engine | None = None, *, indicators: Iterable[str] | None = None,
+            park: str | None = None, period: str | None = None, status: str | None = None) -> pd.DataFrame:
+    """Every extracted figure with its provenance; a masked figure's value reads `masked`, never 0 or blank.
+
+    `period` is a year (matched against the year the period resolves to) or a period as written
+    (1-10月, 今年**月).
+    """
+    frame = mentions(db)
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(resolve_indicators(indicators, db))]
+    if park:
+        frame = frame[frame["park"] == park]
+    if status:
+        frame = frame[frame["status"] == status]
+    if period:
+        frame = frame[frame["period_year"] == int(period)] if period.isdigit() else frame[frame["period"] == period]
+    frame = frame.assign(value=[MASKED if masked else value for masked, value in zip(
+        frame["masked"], frame["value"], strict=True)])
+    columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "role", "qualifier",
+               "status", "period", "period_year", "sentence", "start", "end"]
+    return frame[columns].set_index("park")
+
+
+def unmapped_indicators(db: str | Store | Engine | None = None) -> pd.DataFrame:
+    """Indicator phrases no alias of the lexicon covers, most frequent first: where the lexicon can grow."""
+    return read(db, "SELECT phrase, count(*) AS mentions FROM metric_mentions "
+                    "WHERE indicator_id IS NULL AND phrase IS NOT NULL GROUP BY phrase "
+                    "ORDER BY mentions DESC, phrase").set_index("phrase")

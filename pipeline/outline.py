@@ -10,6 +10,7 @@ open series it fits, and otherwise starts a series under the current heading.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 
 import regex
@@ -63,7 +64,8 @@ class OutlineSegmenter:
             f"(?P<{s['style']}>{s['pattern'].replace('(?P<num>', '(?P<n_' + s['style'] + '>')})"
             for s in spec["styles"]
         ]
-        self._pattern = regex.compile("|".join(alternatives))
+        # `re` with a first-character guard: one fast scan of the whole text.
+        self._pattern = re.compile(f"(?=[{spec['first_chars']}])(?:" + "|".join(alternatives) + ")")
         self._title_stop = regex.compile("[" + regex.escape(spec["title_stops"]) + "]")
         self._kinds = load_json("pipeline", "section_kinds.json")
 

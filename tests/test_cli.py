@@ -61,3 +61,23 @@ def test_console_entry_point_help_has_examples():
     result = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--help"],
                             capture_output=True, text=True, check=True)
     assert "example:" in result.stdout and "--manifest CSV" in result.stdout
+
+
+def test_metrics_lists_figures_masked_as_masked_with_their_sentence(db_url, capsys):
+    assert main(["ingest", str(ROOT / "corpus"), "--db", db_url]) == EXIT_OK
+    capsys.readouterr()
+    query = ["metrics", "--indicator", "规上工业总产值", "--status", "actual", "--format", "json"]
+    assert main([*query, "--db", db_url]) == EXIT_OK
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["园区"] for r in rows} == {"金属智造园"}
+    assert all(r["value"] == "masked" and r["indicator"] == "规上工业总产值" for r in rows)
+    first = rows[0]
+    assert first["text"] in first["sentence"] and first["period"] == "今年**月"
+    assert main(["metrics", "--indicator", "no such thing", "--db", db_url]) == EXIT_USAGE
+
+
+def test_unmapped_lists_phrases_the_lexicon_misses(db_url, capsys):
+    assert main(["ingest", str(FILES / "utf8.txt"), "--db", db_url]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["unmapped", "--db", db_url]) == EXIT_OK
+    assert "every indicator phrase is mapped" in capsys.readouterr().out
