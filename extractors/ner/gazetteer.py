@@ -64,7 +64,8 @@ class RuleNer:
 
     def __call__(self, text: str) -> list[Span]:
         c = _compiled()
-        spans = [self._span(text, m.start(), m.end(), "DOC") for m in c["doc"].finditer(text)]
+        # A title is the text between the brackets.
+        spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
         tokens = pos_tokens(text)
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))

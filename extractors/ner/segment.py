@@ -113,6 +113,6 @@ def cut(text: str, segmenter: str = "jieba") -> list[str]:
 def _pkuseg():
     import spacy_pkuseg
 
-    if not (PKUSEG_MODEL / "features.pkl").is_file():
+    if not (PKUSEG_MODEL / "features.msgpack").is_file():
         raise FileNotFoundError(f"no pkuseg model in {PKUSEG_MODEL}: run `make segmenter`")
     return spacy_pkuseg.pkuseg(model_name=str(PKUSEG_MODEL))
