@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench clean
+.PHONY: install demo test lint bench clean model segmenter eval-ner
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,19 @@ lint: install
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python tests/bench_rules.py
+
+## model: rebuild the NER model in models/ner from scratch (about 10 minutes on 2 cores)
+model: install
+	$(BIN)/parksum train-ner
+
+## segmenter: retrain the pkuseg model in models/pkuseg (about a minute)
+segmenter: install
+	$(BIN)/python -c "from extractors.ner.segment_eval import train_pkuseg; train_pkuseg()"
+
+## eval-ner: NER scores (rules, model, merged) on corpus/ner/heldout.jsonl; segmenter scores on corpus/seg
+eval-ner: install
+	$(BIN)/parksum evaluate-ner
+	$(BIN)/parksum compare-segmenters
 
 clean:
 	rm -rf $(VENV) $(DB) .pytest_cache .ruff_cache

@@ -40,12 +40,18 @@ class LoadedText:
         return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
 
 
+IGNORE_MARK = ".parksum-ignore"
+
+
 def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
     """Files named, and supported files found recursively in folders named, in order."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            # A folder marked with IGNORE_MARK holds annotations (corpus/seg/gold.txt), not documents.
+            ignored = [m.parent for m in path.rglob(IGNORE_MARK)]
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+                              and not any(p.is_relative_to(d) for d in ignored))
         else:
             yield path
 

@@ -136,11 +136,27 @@ class PlaceholderRow(Base):
     kind: Mapped[str] = mapped_column(String(20), index=True)  # quantity period name term other
 
 
+class EntityRow(Base):
+    """One named thing: an organisation, company, place, project, document title or industry."""
+
+    __tablename__ = "entities"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    section_id: Mapped[int | None] = mapped_column(ForeignKey("sections.id"))
+    label: Mapped[str] = mapped_column(String(20), index=True)  # ORG COMPANY PLACE PROJECT DOC INDUSTRY
+    text: Mapped[str] = mapped_column(String(200), index=True)  # as written: **铝业, 省发改委
+    masked: Mapped[bool] = mapped_column(Boolean)  # partly or wholly masked; its placeholders lie inside
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    source: Mapped[str] = mapped_column(String(10))  # model or rules
+
+
 # Each migration brings a database from version n-1 to n. Tables that a version adds
 # are created by create_all; a migration alters what already exists.
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: None,  # parks, documents, sections
     2: lambda conn: None,  # indicators, metrics, placeholders (new tables only)
+    3: lambda conn: None,  # entities (a new table only)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -231,11 +247,14 @@ class Store:
             session.add(PlaceholderRow(document_id=row.id, section_id=_section_id(ids, p.section),
                                        metric_id=metric.id if metric else None, start=p.start, end=p.end,
                                        text=p.text, kind=p.kind))
+        for e in doc.entities:
+            session.add(EntityRow(document_id=row.id, section_id=_section_id(ids, e.section), label=e.label,
+                                  text=e.text, masked=e.masked, start=e.start, end=e.end, source=e.source))
         return row
 
     @staticmethod
     def _delete(session: Session, document_id: int) -> None:
-        for table in (PlaceholderRow, MetricRow):
+        for table in (EntityRow, PlaceholderRow, MetricRow):
             session.execute(delete(table).where(table.document_id == document_id))
         session.execute(delete(SectionRow).where(SectionRow.document_id == document_id))
         session.execute(delete(DocumentRow).where(DocumentRow.id == document_id))
@@ -261,6 +280,23 @@ class Store:
                 "SELECT coalesce(p.name, '(no park)'), count(*) FROM documents d "
                 "LEFT JOIN parks p ON p.id = d.park_id GROUP BY 1 ORDER BY 1")).all()
         return {"documents": documents, "sections_by_kind": kinds, "documents_by_park": dict(parks)}
+
+
+    def entities(self, park: str | None = None, label: str | None = None) -> list[dict[str, object]]:
+        """Entities grouped by park, label and text, with how often and in how many documents they appear."""
+        query = (select(func.coalesce(Park.name, "(no park)").label("park"), EntityRow.label, EntityRow.text,
+                        func.max(EntityRow.masked).label("masked"), func.count().label("count"),
+                        func.count(func.distinct(EntityRow.document_id)).label("documents"))
+                 .join(DocumentRow, DocumentRow.id == EntityRow.document_id)
+                 .outerjoin(Park, Park.id == DocumentRow.park_id)
+                 .group_by("park", EntityRow.label, EntityRow.text)
+                 .order_by("park", EntityRow.label, func.count().desc(), EntityRow.text))
+        if park:
+            query = query.where(Park.name == park)
+        if label:
+            query = query.where(EntityRow.label == label.upper())
+        with self.engine.connect() as conn:
+            return [dict(row._mapping) | {"masked": bool(row.masked)} for row in conn.execute(query)]
 
 
 def _section_id(ids: list[int], section: int | None) -> int | None:

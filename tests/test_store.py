@@ -73,3 +73,25 @@ def test_database_url_from_path_env_or_default(monkeypatch):
     monkeypatch.setenv("PARKSUM_DB", "postgresql://u@h/db")
     assert database_url() == "postgresql://u@h/db"
     assert database_url("sqlite:///z.db") == "sqlite:///z.db"
+
+
+def test_entities_are_stored_with_their_section_and_listed_by_park(db_url):
+    from pipeline.doc import Document, Entity
+    from pipeline.outline import OutlineSegmenter
+    from pipeline.store import EntityRow
+
+    text = "一、主要工作\n与**铝业、铭翔铝业签约。\n"
+    doc = OutlineSegmenter()(Document(text=text, name="e.txt", park="高新园", sha256="e" * 64))
+    doc.entities = [Entity(8, 12, "**铝业", "COMPANY", True, "model", 1),
+                    Entity(13, 17, "铭翔铝业", "COMPANY", False, "rules", 1)]
+    store = Store(db_url)
+    store.ingest(doc)
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(EntityRow).order_by(EntityRow.start)).all()
+    assert [(r.text, r.masked, r.source, text[r.start:r.end]) for r in rows] == [
+        ("**铝业", True, "model", "**铝业"), ("铭翔铝业", False, "rules", "铭翔铝业")]
+    assert rows[0].section_id is not None
+    assert store.entities(label="company")[0] | {} == {"park": "高新园", "label": "COMPANY", "text": "**铝业",
+                                                       "masked": True, "count": 1, "documents": 1}
+    store.ingest(doc, replace=True)
+    assert _count(store, EntityRow) == 2

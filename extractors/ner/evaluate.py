@@ -1,0 +1,66 @@
+"""Per-label precision, recall and F1 on the held-out gold (corpus/ner/heldout.jsonl): exact span and label."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from extractors.ner.gazetteer import LABELS
+
+HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "ner" / "heldout.jsonl"
+Tagger = Callable[[str], Iterable[tuple[int, int, str]]]
+
+
+def load_gold(path: Path = HELDOUT) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def score(tagger: Tagger, gold: list[dict]) -> dict[str, dict[str, float]]:
+    """{label: {precision, recall, f1, support}} and "micro" over all labels."""
+    tp, fp, fn = Counter(), Counter(), Counter()
+    for row in gold:
+        truth = {(e["start"], e["end"], e["label"]) for e in row["entities"]}
+        found = set(tagger(row["text"]))
+        for _, _, label in found & truth:
+            tp[label] += 1
+        for _, _, label in found - truth:
+            fp[label] += 1
+        for _, _, label in truth - found:
+            fn[label] += 1
+    table = {label: _prf(tp[label], fp[label], fn[label]) for label in LABELS}
+    table["micro"] = _prf(sum(tp.values()), sum(fp.values()), sum(fn.values()))
+    return table
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return {"precision": p, "recall": r, "f1": 2 * p * r / (p + r) if p + r else 0.0, "support": tp + fn}
+
+
+def format_table(name: str, table: dict[str, dict[str, float]]) -> str:
+    lines = [f"{name:10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>5s}"]
+    for label, row in table.items():
+        lines.append(f"{label:10s} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:5d}")
+    return "\n".join(lines)
+
+
+def evaluate_all(path: Path = HELDOUT) -> dict[str, dict[str, dict[str, float]]]:
+    """Tables for the rules alone and, where the model has been built, the model alone and merged."""
+    from extractors.ner.component import ModelNer, load_model, merge
+    from extractors.ner.gazetteer import RuleNer
+
+    gold = load_gold(path)
+    rules = RuleNer()
+    tables = {"rules": score(lambda text: _triples(rules(text)), gold)}
+    nlp = load_model()
+    if nlp is not None:
+        model = ModelNer(nlp)
+        tables["model"] = score(lambda text: _triples(model(text)), gold)
+        tables["merged"] = score(lambda text: _triples(merge(model(text), rules(text))), gold)
+    return tables
+
+
+def _triples(spans: Iterable) -> list[tuple[int, int, str]]:
+    return [(s.start, s.end, s.label) for s in spans]

@@ -1,0 +1,154 @@
+"""The rule NER: 《…》 titles, listed names and suffix-headed names, masked or not.
+
+A name is found from its head: a jieba token ending in a suffix of its label (局, 公司,
+市, 项目, 产业 …) is extended leftwards over name-like tokens (nouns, proper nouns, mask
+runs) until a verb, a particle, punctuation or a stop word. Suffixes that are ordinary
+words (区, 部, 科技) need a proper noun or a mask before them. All the words involved are
+in extractors/data/ner_gazetteer.json.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from extractors.ner.segment import Token, mask_pattern, pos_tokens
+from pipeline.resources import load_json
+
+LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
+PROPER_POS = {"ns", "nt", "nr", "nrt", "nrfg", "eng", "mask"}
+WORDLIKE = re.compile(r"[\w*×○]+")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    label: str
+    text: str
+    masked: bool
+
+
+def gazetteer() -> dict:
+    return load_json("extractors", "ner_gazetteer.json")
+
+
+@cache
+def _compiled() -> dict:
+    g = gazetteer()
+    names = {label: set(words) for label, words in g["names"].items()}
+    name_label = {w: label for label, words in names.items() for w in words}
+    suffixes = sorted(((s, label) for label, words in g["suffixes"].items() for s in words),
+                      key=lambda pair: -len(pair[0]))
+    open_, close = g["doc_brackets"]
+    return {
+        "name_label": name_label,
+        "suffixes": suffixes,
+        "needs_name": {label: set(words) for label, words in g["suffix_needs_name"].items() if label != "_about"},
+        "not_names": set(g["not_names"]),
+        "left_stops": set(g["left_stops"]),
+        "barriers": {label: set(words) for label, words in g["barriers"].items() if label != "_about"},
+        "generic": {label: set(words) for label, words in g["generic_heads"].items() if label != "_about"},
+        "max_chars": g["max_name_chars"],
+        "name_pos": set(g["name_pos"]),
+        "project_pos": set(g["name_pos"]) | set(g["project_extra_pos"]),
+        "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
+        "admin": set(g["admin_prefixes"]),
+        "doc": re.compile(f"{re.escape(open_)}[^{open_}{close}\n]{{1,60}}{re.escape(close)}"),
+        "mask": mask_pattern(),
+    }
+
+
+class RuleNer:
+    """Finds entities by rule; `__call__(text)` returns spans sorted by start."""
+
+    def __call__(self, text: str) -> list[Span]:
+        c = _compiled()
+        # A title is the text between the brackets.
+        spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
+        tokens = pos_tokens(text)
+        for i, token in enumerate(tokens):
+            spans.extend(self._from_token(text, tokens, i, token))
+        return _resolve(spans)
+
+    def _span(self, text: str, start: int, end: int, label: str) -> Span:
+        surface = text[start:end]
+        return Span(start, end, label, surface, bool(_compiled()["mask"].search(surface)))
+
+    def _from_token(self, text: str, tokens: list[Token], i: int, token: Token) -> list[Span]:
+        c = _compiled()
+        word = token.word
+        found: list[Span] = []
+        listed = c["name_label"].get(word)
+        if listed:
+            found.append(self._span(text, token.start, token.end, listed))
+        after_mask = i > 0 and tokens[i - 1].pos == "mask"
+        if any(word.endswith(n) for n in c["not_names"]) and not after_mask:
+            return found
+        suffix, label = next(((s, lab) for s, lab in c["suffixes"] if word.endswith(s)), (None, None))
+        if suffix is None:
+            return found
+        allowed = c["project_pos"] if label == "PROJECT" else c["name_pos"]
+        start = token.start
+        j = i - 1
+        limit = c["max_chars"][label]
+        passed_mask = False
+        while j >= 0:
+            left = tokens[j]
+            if (left.pos not in allowed or left.word in c["left_stops"] or not WORDLIKE.fullmatch(left.word)
+                    or token.end - left.start > limit + len(suffix) or left.word in c["not_names"] - c["admin"]
+                    or left.word in c["barriers"].get(label, ())):
+                break
+            # Left of a mask only a proper noun can still belong to the name (中国建设银行***分行),
+            # not a verb jieba took for a noun (参观***市).
+            if passed_mask and not _is_proper(left):
+                break
+            passed_mask = passed_mask or left.pos == "mask"
+            start = left.start
+            j -= 1
+        # A name starts with content, not with a number word or a stop character.
+        while start < token.end and (text[start] in c["left_stops"] or text[start].isspace()):
+            start += 1
+        name_end = token.end - len(suffix)
+        name = text[start:name_end]
+        if not name or not self._is_name(tokens, j + 1, i, name, suffix, label):
+            return found
+        end = token.end if c["suffix_in_span"].get(label, True) else name_end
+        found.append(self._span(text, start, end, label))
+        return found
+
+    @staticmethod
+    def _is_name(tokens: list[Token], first: int, head: int, name: str, suffix: str, label: str) -> bool:
+        c = _compiled()
+        core = name
+        for prefix in sorted(c["admin"], key=len, reverse=True):
+            if core.startswith(prefix) and len(core) > len(prefix):
+                core = core[len(prefix):]
+                break
+        if core in c["generic"].get(label, ()) or name in c["generic"].get(label, ()):
+            return False
+        if label in ("PROJECT", "INDUSTRY") and len(core) < 2:
+            return False
+        specific = re.search(r"\d", name) or c["mask"].search(name) or any(_is_proper(t) for t in tokens[first:head])
+        if label == "PROJECT" and not specific:
+            return False
+        if suffix in c["needs_name"].get(label, ()):
+            lead = tokens[first] if first < head else tokens[head]
+            admin_led = label == "ORG" and name[:1] in c["admin"]
+            return _is_proper(lead) or admin_led
+        return True
+
+
+def _is_proper(token: Token) -> bool:
+    """A mask run, a proper noun, or a listed name other than an industry."""
+    listed = _compiled()["name_label"].get(token.word)
+    return token.pos in PROPER_POS or (listed is not None and listed != "INDUSTRY")
+
+
+def _resolve(spans: list[Span]) -> list[Span]:
+    """Keep the longest of overlapping spans (the earlier one on a tie)."""
+    kept: list[Span] = []
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
+        if all(span.end <= k.start or span.start >= k.end for k in kept):
+            kept.append(span)
+    return sorted(kept, key=lambda s: s.start)
