@@ -30,12 +30,16 @@ class Pipeline:
     def __init__(self, components: Iterable[str] | None = None, *, models: bool = True) -> None:
         config = pipeline_config()
         names = list(components if components is not None else config["pipeline"]["components"])
-        if not models:
-            names = [n for n in names if n not in config["pipeline"]["model_components"]]
         self.names = names
-        # Factories are imported here, not at module import, so that a pipeline
-        # without the NER component never imports spaCy.
-        self.components: list[Component] = [_factory(config["components"][n])() for n in names]
+        settings = config.get("settings", {})
+        # Factories are imported here, not at module import, and a model component told
+        # not to use its model runs its rules only: then spaCy is never imported.
+        self.components: list[Component] = []
+        for name in names:
+            kwargs = dict(settings.get(name, {}))
+            if not models and name in config["pipeline"]["model_components"]:
+                kwargs["use_model"] = False
+            self.components.append(_factory(config["components"][name])(**kwargs))
 
     def __call__(self, doc: Document) -> Document:
         for component in self.components:

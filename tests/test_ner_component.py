@@ -25,15 +25,15 @@ def test_missing_model_warns_and_runs_the_rules(tmp_path):
     assert all(TEXT[e.start:e.end] == e.text for e in doc.entities)
 
 
-def test_merge_prefers_model_names_and_rule_titles():
-    model = [Span(0, 4, "ORG", "ABCD", False), Span(10, 14, "PLACE", "x", False)]
+def test_merge_keeps_rule_names_and_adds_model_names_they_miss():
+    model = [Span(0, 4, "ORG", "ABCD", False), Span(10, 14, "PLACE", "x", False), Span(30, 33, "COMPANY", "w", False)]
     rules = [Span(2, 6, "ORG", "CDEF", False), Span(8, 16, "DOC", "y", False), Span(20, 22, "PLACE", "z", False)]
-    assert [(s.start, s.label) for s in merge(model, rules)] == [(0, "ORG"), (8, "DOC"), (20, "PLACE")]
+    assert [(s.start, s.label) for s in merge(model, rules)] == [(2, "ORG"), (8, "DOC"), (20, "PLACE"), (30, "COMPANY")]
 
 
-def test_no_ner_does_not_import_spacy():
-    code = ("import sys; from pipeline.core import Pipeline; p = Pipeline(models=False); "
-            "p.process_file(sys.argv[1]); print('spacy' in sys.modules, 'extractors.ner.component' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "tests" / "data" / "files" / "utf8.txt")],
+def test_no_ner_runs_the_rules_without_importing_spacy():
+    code = ("import sys; from pipeline.core import Pipeline; d = Pipeline(models=False).process_file(sys.argv[1]); "
+            "print('spacy' in sys.modules, bool(d.entities))")
+    out = subprocess.run([sys.executable, "-c", code, str(ROOT / "corpus" / "002_8f1f4c12a115cc13.txt")],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
-    assert out.split() == ["False", "False"]
+    assert out.split() == ["False", "True"]

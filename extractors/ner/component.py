@@ -1,8 +1,8 @@
 """The `entities` pipeline component: the trained model where it exists, the rules always.
 
-The model's names come first; rule names that overlap none of them are added (a 《…》 title
-is always the rules': the brackets say it all). Without models/ner/model-best the component
-warns once and runs the rules alone, so that ingest keeps working.
+The rules' names come first; the model's names that overlap none of them are added. Without
+models/ner/model-best the component warns once and runs the rules alone, so that ingest keeps
+working; with `use_model = false` (pipeline.toml, or --no-ner) it never loads spaCy.
 """
 from __future__ import annotations
 
@@ -54,10 +54,10 @@ class ModelNer:
 
 
 def merge(model: list[Span], rules: list[Span]) -> list[Span]:
-    """Model spans, then rule spans overlapping none of them; rule titles replace what they overlap."""
-    titles = [s for s in rules if s.label == "DOC"]
-    kept = [s for s in model if not any(_overlap(s, t) for t in titles)] + titles
-    kept += [s for s in rules if s.label != "DOC" and not any(_overlap(s, k) for k in kept)]
+    """Rule spans, then model spans overlapping none of them: the rules are more precise, the
+    model adds names no rule lists (measured by `parksum evaluate-ner`)."""
+    kept = list(rules)
+    kept += [s for s in model if not any(_overlap(s, k) for k in rules)]
     return sorted(kept, key=lambda s: s.start)
 
 
@@ -68,9 +68,9 @@ def _overlap(a: Span, b: Span) -> bool:
 class EntityExtractor:
     """Pipeline component: fills `doc.entities` with each name's label, span, mask flag and section."""
 
-    def __init__(self, model_path: Path = MODEL) -> None:
+    def __init__(self, use_model: bool = True, model_path: Path = MODEL) -> None:
         self.rules = RuleNer()
-        nlp = load_model(model_path)
+        nlp = load_model(model_path) if use_model else None  # no model, no spaCy import
         self.model = ModelNer(nlp) if nlp is not None else None
 
     def spans(self, text: str) -> list[Span]:
