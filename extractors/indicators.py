@@ -38,6 +38,12 @@ class IndicatorLexicon:
                     return self.indicators[indicator_id]
         return None
 
+    def suggest(self, fragment: str) -> list[Indicator]:
+        """Indicators with an id or alias containing `fragment`, for 'did you mean' hints."""
+        ids = {i for alias, i in self._by_alias.items() if fragment in alias}
+        ids |= {i for i in self.indicators if fragment.lower() in i}
+        return [self.indicators[i] for i in sorted(ids)]
+
     def resolve(self, name: str) -> Indicator | None:
         """An indicator by id, canonical name or alias (exact), for queries."""
         if name in self.indicators:

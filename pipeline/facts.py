@@ -11,7 +11,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 
-from pipeline.resources import load_csv
+from extractors.indicators import lexicon
 from pipeline.store import Store
 
 # When a comparison does not name a status, an actual figure wins over a forecast, a
@@ -101,16 +101,14 @@ def resolve_indicators(queries: Iterable[str], db: str | Store | Engine | None =
     name; otherwise a phrase written in metrics.indicator stands for itself. Raises LookupError
     naming the query that matches nothing.
     """
-    lexicon = {}
-    for row in load_csv("extractors", "indicators.csv"):
-        for key in (row["id"], row["name_zh"], *row["aliases"].split("|")):
-            lexicon.setdefault(key.strip().lower(), row["name_zh"])
+    lex = lexicon()
     phrases = set(read(db, "SELECT DISTINCT indicator FROM metric_mentions WHERE indicator IS NOT NULL")["indicator"])
     names = []
     for query in queries:
-        name = lexicon.get(query.strip().lower()) or (query if query in phrases else None)
+        found = lex.resolve(query.strip()) or lex.resolve(query.strip().lower())
+        name = found.name_zh if found else (query if query in phrases else None)
         if name is None:
-            near = sorted({n for k, n in lexicon.items() if query in k} | {p for p in phrases if query in p})
+            near = sorted({i.name_zh for i in lex.suggest(query)} | {p for p in phrases if query in p})
             hint = f"; did you mean {', '.join(near[:8])}?" if near else ""
             raise LookupError(f"no indicator matches {query!r}{hint}")
         names.append(name)
