@@ -29,13 +29,14 @@ def compare(indicators: Iterable[str], db: str | Store | Engine | None = None, *
     """
     names = resolve_indicators(indicators, db)
     chosen = _choose(facts(db, indicators=names, period=period, status=status))
-    table = pd.DataFrame(index=pd.Index(parks(db), name="园区"))
+    index = pd.Index(parks(db), name="园区")
+    columns = {}
     for name in names:
-        rows = chosen[chosen["indicator"] == name].set_index("park")
-        shown = _in_common_unit(rows)
+        shown = _in_common_unit(chosen[chosen["indicator"] == name].set_index("park"))
         for key, suffix in COLUMNS.items():
             if key != "source" or sources:
-                table[f"{name}{suffix}"] = shown[key].reindex(table.index).astype(object)
+                columns[f"{name}{suffix}"] = shown[key].reindex(index).astype(object)
+    table = pd.DataFrame(columns, index=index, dtype=object)
     return table.where(table.notna(), None)
 
 

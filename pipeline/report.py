@@ -2,6 +2,7 @@
 and an XLSX workbook with a sheet per view."""
 from __future__ import annotations
 
+import math
 from html import escape
 from pathlib import Path
 
@@ -99,16 +100,25 @@ def _indicator_section(name: str, table: pd.DataFrame) -> str:
     for park, row in table.iterrows():
         value, growth = row[name], row[f"{name} 增速%"]
         rows.append(f"<tr data-park='{escape(park)}'><th>{escape(park)}</th>{_cell(value)}"
-                    f"<td>{escape(row[f'{name} 单位'] or '')}</td>{_cell(growth)}"
-                    f"<td>{escape(row[f'{name} 期间'] or '')}</td>"
-                    f"<td class=source>{escape(row[f'{name} 来源'] or '')}</td></tr>")
+                    f"<td>{_text(row[f'{name} 单位'])}</td>{_cell(growth)}"
+                    f"<td>{_text(row[f'{name} 期间'])}</td>"
+                    f"<td class=source>{_text(row[f'{name} 来源'])}</td></tr>")
     head = "<tr><th>园区</th><th>数值</th><th>单位</th><th>增速%</th><th>期间</th><th>来源 source sentence</th></tr>"
     return (f"<section><h3>{escape(name)}</h3><div class=indicator><table>{head}{''.join(rows)}</table>"
             f"{_bar_chart(name, table)}</div></section>")
 
 
+def _present(value: object) -> bool:
+    """False for a missing figure, which pandas may hand over as None or as NaN."""
+    return value is not None and not (isinstance(value, float) and math.isnan(value))
+
+
+def _text(value: object) -> str:
+    return escape(str(value)) if _present(value) else ""
+
+
 def _cell(value: object) -> str:
-    if value is None:
+    if not _present(value):
         return "<td></td>"
     if value == MASKED:
         return "<td class=masked>masked</td>"
@@ -118,7 +128,7 @@ def _cell(value: object) -> str:
 def _bar_chart(name: str, table: pd.DataFrame, width: int = 420, label: int = 120, row: int = 26) -> str:
     """Horizontal bars in the table's unit; a masked figure is a hatched bar, a missing one a note."""
     values = table[name]
-    numbers = [v for v in values if isinstance(v, float | int)]
+    numbers = [v for v in values if isinstance(v, float | int) and _present(v)]
     top = max(numbers, default=0) or 1
     span = width - label - 60
     height = row * len(values) + 10
@@ -126,7 +136,7 @@ def _bar_chart(name: str, table: pd.DataFrame, width: int = 420, label: int = 12
     for i, (park, value) in enumerate(values.items()):
         y = 5 + i * row
         items.append(f"<text x={label - 6} y={y + 17} text-anchor=end>{escape(park)}</text>")
-        if isinstance(value, float | int):
+        if isinstance(value, float | int) and _present(value):
             w = max(1.0, span * value / top)
             items.append(f"<rect class=bar data-park='{escape(park)}' x={label} y={y + 4} width={w:.1f} "
                          f"height={row - 8}>"

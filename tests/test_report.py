@@ -84,3 +84,13 @@ def test_report_renders_in_a_real_browser(facts_db, tmp_path):
             browser.close()
     assert errors == []
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_report_on_the_sample_corpus_shows_every_park_and_no_missing_number_as_nan(db_url, tmp_path):
+    assert main(["ingest", str(ROOT / "corpus"), "--db", db_url, "--no-ner"]) == EXIT_OK
+    html, xlsx = tmp_path / "report.html", tmp_path / "report.xlsx"
+    write_report(db_url, html, xlsx)
+    page = html.read_text(encoding="utf-8")
+    assert ">nan<" not in page and ">None<" not in page
+    assert all(park in page for park in ("金属智造园", "高新工业园", "有色金属工业园"))
+    assert "规上工业总产值" in page and "masked" in page
