@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import regex
 
+from extractors.units import units_longest_first
 from pipeline.doc import Document, Placeholder
 from pipeline.resources import load_json
 
@@ -66,8 +67,7 @@ class PlaceholderExtractor:
         self._quantity_after = tuple(spec["quantity_after"])
         self._quantity_before = tuple(spec["quantity_before"])
         self._scale = spec["scale_separator"]
-        units = load_json_units()
-        self._unit_start = regex.compile("(?:" + "|".join(map(regex.escape, units)) + ")")
+        self._unit_start = regex.compile("(?:" + "|".join(map(regex.escape, units_longest_first())) + ")")
         self._industries = _industry_terms()
         self._word_after_unit = tuple(load_json("extractors", "quantity_rules.json")["unit_blockers_for_count_after"])
 
@@ -108,16 +108,7 @@ class PlaceholderExtractor:
         return clause_end and before.endswith(self._quantity_before)
 
     def _in_quotes(self, scan: str, start: int) -> bool:
-        """Inside an open pair of quotes or book-title marks on the same line."""
-        line_start = scan.rfind("\n", 0, start) + 1
-        segment = scan[line_start:start]
-        for opening, closing in self._quotes.items():
-            if opening == closing:
-                if segment.count(opening) % 2:
-                    return True
-            elif segment.rfind(opening) > segment.rfind(closing):
-                return True
-        return False
+        return inside_pair(scan, start, self._quotes)
 
     def _in_industry_list(self, scan: str, start: int, end: int) -> bool:
         """A masked item in a list of industries (金属智造、**、新材料) is an industry, not a name."""
@@ -127,11 +118,17 @@ class PlaceholderExtractor:
         return any(any(term in n for term in self._industries) for n in neighbours)
 
 
-def load_json_units() -> list[str]:
-    """Written units, longest first, so that 万平方米 wins over 万."""
-    from pipeline.resources import load_csv
-
-    return sorted((row["unit"] for row in load_csv("extractors", "units.csv")), key=len, reverse=True)
+def inside_pair(scan: str, start: int, pairs: dict[str, str]) -> bool:
+    """Whether `start` lies inside an open pair of quotes or book-title marks on its line."""
+    line_start = scan.rfind("\n", 0, start) + 1
+    segment = scan[line_start:start]
+    for opening, closing in pairs.items():
+        if opening == closing:
+            if segment.count(opening) % 2:
+                return True
+        elif segment.rfind(opening) > segment.rfind(closing):
+            return True
+    return False
 
 
 def _industry_terms() -> tuple[str, ...]:

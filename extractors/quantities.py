@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import regex
 
 from extractors.indicators import lexicon
-from extractors.placeholders import MaskMarks, masked_view
+from extractors.placeholders import MaskMarks, inside_pair, masked_view
 from extractors.units import unit_for, units_longest_first
 from pipeline.doc import Document, Quantity, Section
 from pipeline.numerals import chinese_value
@@ -123,8 +123,8 @@ class QuantityExtractor:
         return doc
 
     # -- candidates -------------------------------------------------------------------
-    def _candidates(self, scan: str) -> list[_Candidate]:
-        blocked = _merge_spans([m.span() for m in self._fixed.finditer(scan)] + _title_spans(scan))
+    def _candidates(self, scan: str, titles: list[tuple[int, int]]) -> list[_Candidate]:
+        blocked = _merge_spans([m.span() for m in self._fixed.finditer(scan)] + titles)
         found = []
         for m in self._number.finditer(scan):
             cand = self._number_candidate(scan, m)
@@ -150,7 +150,7 @@ class QuantityExtractor:
         after_num = scan[m.end("num"):m.end("num") + 1]
         if not chinese and before and (before.isdigit() or before in ".*"):
             return None
-        if chinese and (not unit or _in_quotes(scan, start) or (
+        if chinese and (not unit or inside_pair(scan, start, _DOUBLE_QUOTES) or (
                 len(num) == 1 and before in self.rules["chinese_numeral_blockers_before"])):
             return None
         if num == "一" and not scan[max(0, start - 4):start].endswith(tuple(self.rules["one_allowed_after"])):
@@ -198,7 +198,7 @@ class QuantityExtractor:
         period_starts = [p[0] for p in periods]
         quantities: list[Quantity] = []
         previous_end, previous = 0, None
-        for cand in self._candidates(scan):
+        for cand in self._candidates(scan, titles):
             s_index = bisect.bisect_right(sentence_starts, cand.start) - 1
             sentence_start = sentence_starts[s_index]
             sentence_end = sentence_starts[s_index + 1] if s_index + 1 < len(sentence_starts) else len(scan)
@@ -426,6 +426,7 @@ def _drop_overlaps(cands: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
+_DOUBLE_QUOTES = {"“": "”"}  # a Chinese numeral inside them is a slogan: “三天三检三不”
 _TITLE = regex.compile(r"《[^》\n]*》")
 _YEAR = re.compile(r"((?:19|20)[0-9]{2})年?")
 
@@ -434,7 +435,3 @@ def _title_spans(scan: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TITLE.finditer(scan)]
 
 
-def _in_quotes(scan: str, start: int) -> bool:
-    line_start = scan.rfind("\n", 0, start) + 1
-    segment = scan[line_start:start]
-    return segment.rfind("“") > segment.rfind("”")

@@ -106,8 +106,7 @@ class Document:
 
     def section_at(self, offset: int) -> Section | None:
         """The innermost section whose span holds `offset`."""
-        starts = [s.start for s in self.sections]
-        i = bisect.bisect_right(starts, offset) - 1
+        i = bisect.bisect_right(self.sections, offset, key=lambda s: s.start) - 1
         while i >= 0:
             section = self.sections[i]
             if section.start <= offset < section.end or (offset == section.end == len(self.text)):

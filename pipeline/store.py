@@ -28,8 +28,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from extractors.indicators import lexicon
 from pipeline.doc import Document
-from pipeline.resources import load_csv
 from pipeline.views import refresh_views
 
 DEFAULT_DB = "parks.db"
@@ -193,8 +193,7 @@ class Store:
     @staticmethod
     def _refresh_indicators(conn: Connection) -> None:
         """Mirror the indicator lexicon, so that analysts can join metrics to canonical names."""
-        rows = [{k: r[k] for k in ("id", "name_zh", "name_en", "dimension")}
-                for r in load_csv("extractors", "indicators.csv")]
+        rows = [vars(indicator) for indicator in lexicon().indicators.values()]
         known = set(conn.execute(select(Indicator.id)).scalars())
         fresh = [r for r in rows if r["id"] not in known]
         for r in rows:
