@@ -54,6 +54,9 @@ def _compiled() -> dict:
         "project_pos": set(g["name_pos"]) | set(g["project_extra_pos"]),
         "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
         "admin": set(g["admin_prefixes"]),
+        "sub_bodies": set(g["org_sub_bodies"]["words"]),
+        "always_in_span": set(g["suffix_always_in_span"]),
+        "phrases": re.compile("|".join(map(re.escape, g["not_entity_phrases"]["phrases"]))),
         "doc": re.compile(f"{re.escape(open_)}[^{open_}{close}\n]{{1,60}}{re.escape(close)}"),
         "mask": mask_pattern(),
     }
@@ -69,7 +72,8 @@ class RuleNer:
         tokens = pos_tokens(text)
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
-        return _resolve(spans)
+        phrases = [m.span() for m in c["phrases"].finditer(text)]
+        return _resolve([s for s in spans if not any(a <= s.start and s.end <= b for a, b in phrases)])
 
     def _span(self, text: str, start: int, end: int, label: str) -> Span:
         surface = text[start:end]
@@ -95,6 +99,8 @@ class RuleNer:
         passed_mask = False
         while j >= 0:
             left = tokens[j]
+            if label == "ORG" and self._ends_org_extension(left, listed == "ORG", word, suffix):
+                break
             if (left.pos not in allowed or left.word in c["left_stops"] or not WORDLIKE.fullmatch(left.word)
                     or token.end - left.start > limit + len(suffix) or left.word in c["not_names"] - c["admin"]
                     or left.word in c["barriers"].get(label, ())):
@@ -113,9 +119,22 @@ class RuleNer:
         name = text[start:name_end]
         if not name or not self._is_name(tokens, j + 1, i, name, suffix, label):
             return found
-        end = token.end if c["suffix_in_span"].get(label, True) else name_end
+        in_span = c["suffix_in_span"].get(label, True) or suffix in c["always_in_span"]
+        end = token.end if in_span else name_end
         found.append(self._span(text, start, end, label))
         return found
+
+    @staticmethod
+    def _ends_org_extension(left: Token, head_listed: bool, head: str, suffix: str) -> bool:
+        """An ORG name does not reach over another body (市委|市政府) unless its head is a body
+        inside that one (管委会党组); a listed body (党工委) takes only a place or mask before it."""
+        c = _compiled()
+        if head in c["sub_bodies"] or suffix in c["sub_bodies"]:
+            return False
+        left_is_org = c["name_label"].get(left.word) == "ORG" or any(
+            left.word.endswith(s) and len(left.word) > len(s) for s, lab in c["suffixes"] if lab == "ORG" and len(s) > 1)
+        place_like = left.pos in ("mask", "ns") or left.word in c["admin"] or c["name_label"].get(left.word) == "PLACE"
+        return left_is_org or (head_listed and not place_like)
 
     @staticmethod
     def _is_name(tokens: list[Token], first: int, head: int, name: str, suffix: str, label: str) -> bool:
