@@ -30,7 +30,7 @@ bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python tests/bench_rules.py
 
-## model: rebuild the NER model in models/ner from scratch (about 10 minutes on 2 cores)
+## model: rebuild the NER model in models/ner from scratch (about 6 minutes on 2 cores)
 model: install
 	$(BIN)/parksum train-ner
 

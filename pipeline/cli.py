@@ -180,7 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
              "out), then spaCy training with models/ner/config.cfg. About 10 minutes on 2 cores.")
     _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
              "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
-             "corpus/ner/heldout.jsonl, for the rules alone, the model alone and both merged.")
+             "corpus/ner/heldout.jsonl (the evaluation set) and corpus/ner/dev.jsonl (the set that picks\n"
+             "the model's checkpoint), for the rules alone and for the model.")
     segment = _command(commands, "compare-segmenters", cmd_compare_segmenters,
                        "score jieba and pkuseg on the hand-segmented sample",
                        "parksum compare-segmenters", "Word-level precision, recall and F1 on corpus/seg/gold.txt.")
@@ -405,10 +406,13 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_ner(args: argparse.Namespace) -> int:
-    from extractors.ner.evaluate import evaluate_all, format_table
+    from extractors.ner.evaluate import DEV, HELDOUT, evaluate_all, format_table
 
-    for name, table in evaluate_all().items():
-        print(format_table(name, table), end="\n\n")
+    for path in (HELDOUT, DEV):
+        if path.is_file():
+            print(f"== {path.name}")
+            for name, table in evaluate_all(path).items():
+                print(format_table(name, table), end="\n\n")
     return EXIT_OK
 
 

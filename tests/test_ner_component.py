@@ -3,8 +3,9 @@ import sys
 
 import pytest
 
-from extractors.ner.component import EntityExtractor, ModelMissingWarning, load_model, merge
-from extractors.ner.gazetteer import Span
+from extractors.ner.component import EntityExtractor, ModelMissingWarning, load_model
+from extractors.ner.gazetteer import RuleNer
+from extractors.ner.train import MODEL
 from pipeline.doc import Document
 from pipeline.outline import OutlineSegmenter
 from tests.conftest import ROOT
@@ -25,10 +26,14 @@ def test_missing_model_warns_and_runs_the_rules(tmp_path):
     assert all(TEXT[e.start:e.end] == e.text for e in doc.entities)
 
 
-def test_merge_keeps_rule_names_and_adds_model_names_they_miss():
-    model = [Span(0, 4, "ORG", "ABCD", False), Span(10, 14, "PLACE", "x", False), Span(30, 33, "COMPANY", "w", False)]
-    rules = [Span(2, 6, "ORG", "CDEF", False), Span(8, 16, "DOC", "y", False), Span(20, 22, "PLACE", "z", False)]
-    assert [(s.start, s.label) for s in merge(model, rules)] == [(2, "ORG"), (8, "DOC"), (20, "PLACE"), (30, "COMPANY")]
+@pytest.mark.skipif(not (MODEL / "meta.json").is_file(), reason="no NER model: run `make model`")
+def test_model_entities_say_whether_the_rules_found_them_too():
+    load_model.cache_clear()
+    text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
+    doc = EntityExtractor(use_model=True)(OutlineSegmenter()(Document(text=text, name="002.txt")))
+    rule_spans = {(s.start, s.end, s.label) for s in RuleNer()(text)}
+    assert doc.entities and all(text[e.start:e.end] == e.text for e in doc.entities)
+    assert all((e.source == "rules") == ((e.start, e.end, e.label) in rule_spans) for e in doc.entities)
 
 
 def test_no_ner_runs_the_rules_without_importing_spacy():

@@ -24,13 +24,13 @@ def tables():
 
 
 def test_rules_floor_on_held_out_gold(tables):
-    assert tables["rules"]["micro"]["f1"] >= 0.60
+    assert tables["rules"]["micro"]["f1"] >= 0.75
     assert tables["rules"]["DOC"]["f1"] >= 0.95
 
 
 @pytest.mark.skipif(not (MODEL / "meta.json").is_file(), reason="no NER model: run `make model`")
-@pytest.mark.xfail(strict=True, reason="issue #4 target not met yet: the weakly supervised model scores "
-                   "below 0.80 micro-F1 and below the rules (see README, NER extractor)")
+@pytest.mark.xfail(strict=True, reason="issue #4 target not met yet: the model, trained on national reports "
+                   "only, scores below 0.80 micro-F1 and below the rules on the park summaries (README, NER)")
 def test_model_meets_the_issue_target(tables):
     assert tables["model"]["micro"]["f1"] >= 0.80
     assert tables["model"]["micro"]["f1"] > tables["rules"]["micro"]["f1"]

@@ -1,6 +1,8 @@
-"""The `entities` pipeline component: the trained model where it exists, the rules always.
+"""The `entities` pipeline component: the trained model where it exists, else the rules.
 
-The rules' names come first; the model's names that overlap none of them are added. Without
+The model reads the rules' labels as features (extractors/ner/features.py), so its names
+already hold the rules' decisions, corrected where it learned better; an entity's `source` says
+whether the rules found the same span ("rules") or only the model did ("model"). Without
 models/ner/model-best the component warns once and runs the rules alone, so that ingest keeps
 working; with `use_model = false` (pipeline.toml, or --no-ner) it never loads spaCy.
 """
@@ -17,7 +19,9 @@ from extractors.ner.segment import mask_pattern
 from extractors.ner.train import MODEL
 from pipeline.doc import Document, Entity
 
-PARAGRAPH = re.compile(r"[^\n]+")
+# The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
+# saw a name run across 。, and must not be given the chance.
+SENTENCE = re.compile(r"[^\n。！？；]+[。！？；]?")
 
 
 class ModelMissingWarning(UserWarning):
@@ -33,36 +37,26 @@ def load_model(path: Path = MODEL):
         return None
     import spacy
 
+    import extractors.ner.features  # noqa: F401  registers the model's tokenizer
+
     return spacy.load(path)
 
 
 class ModelNer:
-    """Entities found by the trained model, paragraph by paragraph."""
+    """Entities found by the trained model, sentence by sentence."""
 
     def __init__(self, nlp) -> None:
         self.nlp = nlp
 
     def __call__(self, text: str) -> list[Span]:
-        paragraphs = [(m.start(), m.group()) for m in PARAGRAPH.finditer(text)]
+        sentences = [(m.start(), m.group()) for m in SENTENCE.finditer(text)]
         spans = []
-        for (offset, _), doc in zip(paragraphs, self.nlp.pipe(p for _, p in paragraphs), strict=True):
+        for (offset, _), doc in zip(sentences, self.nlp.pipe(p for _, p in sentences), strict=True):
             for ent in doc.ents:
                 surface = ent.text
                 spans.append(Span(offset + ent.start_char, offset + ent.end_char, ent.label_, surface,
                                   bool(mask_pattern().search(surface))))
         return spans
-
-
-def merge(model: list[Span], rules: list[Span]) -> list[Span]:
-    """Rule spans, then model spans overlapping none of them: the rules are more precise, the
-    model adds names no rule lists (measured by `parksum evaluate-ner`)."""
-    kept = list(rules)
-    kept += [s for s in model if not any(_overlap(s, k) for k in rules)]
-    return sorted(kept, key=lambda s: s.start)
-
-
-def _overlap(a: Span, b: Span) -> bool:
-    return a.start < b.end and b.start < a.end
 
 
 class EntityExtractor:
@@ -74,22 +68,16 @@ class EntityExtractor:
         self.model = ModelNer(nlp) if nlp is not None else None
 
     def spans(self, text: str) -> list[Span]:
-        rules = self.rules(text)
-        return merge(self.model(text), rules) if self.model else rules
+        return self.model(text) if self.model else self.rules(text)
 
     def __call__(self, doc: Document) -> Document:
         doc.entities = list(self._entities(doc))
         return doc
 
     def _entities(self, doc: Document) -> Iterator[Entity]:
-        model_spans = set()
-        spans = self.rules(doc.text)
-        if self.model:
-            found = self.model(doc.text)
-            model_spans = {(s.start, s.end, s.label) for s in found}
-            spans = merge(found, spans)
-        for s in spans:
+        rule_spans = {(s.start, s.end, s.label) for s in self.rules(doc.text)} if self.model else set()
+        for s in self.spans(doc.text):
             section = doc.section_at(s.start)
+            found_by = "model" if self.model and (s.start, s.end, s.label) not in rule_spans else "rules"
             yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
-                         source="model" if (s.start, s.end, s.label) in model_spans else "rules",
-                         section=section.index if section else None)
+                         source=found_by, section=section.index if section else None)

@@ -9,10 +9,11 @@ in extractors/data/ner_gazetteer.json.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
-from extractors.ner.segment import Token, mask_pattern, pos_tokens
+from extractors.ner.segment import Token, in_dictionary, mask_pattern, pos_tokens
 from pipeline.resources import load_json
 
 LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
@@ -59,6 +60,22 @@ def _compiled() -> dict:
         "phrases": re.compile("|".join(map(re.escape, g["not_entity_phrases"]["phrases"]))),
         "doc": re.compile(f"{re.escape(open_)}[^{open_}{close}\n]{{1,60}}{re.escape(close)}"),
         "mask": mask_pattern(),
+        "enum": _enumeration_patterns(g["enumerations"]),
+    }
+
+
+def _enumeration_patterns(e: dict) -> dict:
+    item = f"[^\\s，。；：、,;:“”\"（）()《》！？…—等]{{1,{e['item_max_chars']}}}"
+    qualifiers = "|".join([e["numbered_qualifier"], *map(re.escape, e["qualifiers"])])
+    heads = "|".join(map(re.escape, sorted(e["heads"], key=len, reverse=True)))
+    return {
+        "list": re.compile(f"(?:{item}、)*{item}"),
+        "tail": re.compile(f"(?:{qualifiers})*({heads})"),
+        "heads": e["heads"],
+        "lead_pos": set(e["lead_pos"]),
+        "lead_words": set(e["lead_words"]),
+        "function_pos": set(e["function_pos"]),
+        "numbered_label": e["numbered_label"],
     }
 
 
@@ -73,7 +90,56 @@ class RuleNer:
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
         phrases = [m.span() for m in c["phrases"].finditer(text)]
-        return _resolve([s for s in spans if not any(a <= s.start and s.end <= b for a, b in phrases)])
+        spans = [s for s in spans if not any(a <= s.start and s.end <= b for a, b in phrases)]
+        items = self._list_items(text, tokens, spans)
+        spans = [s for s in spans if not any(i.start <= s.start and s.end <= i.end for i in items)]
+        return _resolve(spans + items)
+
+    def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
+        """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
+        e = _compiled()["enum"]
+        starts = [t.start for t in tokens]
+        found: list[Span] = []
+        for m in e["list"].finditer(text):
+            near = tokens[max(0, bisect_left(starts, m.start()) - 1):bisect_left(starts, m.end() + 1)]
+            parts, at = [], m.start()
+            for part in m.group().split("、"):
+                parts.append((at, at + len(part)))
+                at += len(part) + 1
+            # The list's last word may run into its head (机械装备四大产业集群).
+            last_start, last_end = parts[-1]
+            tail = next(filter(None, (e["tail"].match(text, k) for k in range(last_start + 1, last_end + 1))), None)
+            if tail:
+                parts[-1] = (last_start, tail.start())
+            # One name before 等 is a list only when nothing but punctuation precedes it (，海中环保等一批项目).
+            after_break = m.start() == 0 or text[m.start() - 1] in "，。；："
+            alone = bool(tail) and text[tail.start()] == "等" and after_break
+            if tail and (len(parts) > 1 or alone):
+                label = e["heads"][tail.group(1)]
+                for start, end in self._trim_lead(near, *parts[0]), *parts[1:]:
+                    item = text[start:end]
+                    numbered = label == "COMPANY" and re.search(r"\d", item)
+                    if (len(item) >= 2 or _compiled()["mask"].fullmatch(item)) and _name_like(near, start, end):
+                        found.append(self._span(text, start, end, e["numbered_label"] if numbered else label))
+            elif len(parts) > 2:
+                exact = {(s.start, s.end): s.label for s in spans}
+                if sum(exact.get(p) == "INDUSTRY" for p in parts) >= 2:
+                    found += [self._span(text, a, b, "INDUSTRY") for a, b in parts
+                              if _compiled()["mask"].search(text[a:b]) and exact.get((a, b)) != "INDUSTRY"]
+        return found
+
+    @staticmethod
+    def _trim_lead(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+        """The first item of a list starts after the verbs and particles before it (对索通 → 索通)."""
+        e = _compiled()["enum"]
+        for token in tokens:
+            if token.end <= start:
+                continue
+            leading = token.pos in e["lead_pos"] or token.word in e["lead_words"]
+            if token.start >= end or token.end >= end or not leading:
+                break
+            start = max(start, token.end)
+        return start, end
 
     def _span(self, text: str, start: int, end: int, label: str) -> Span:
         surface = text[start:end]
@@ -131,9 +197,10 @@ class RuleNer:
         c = _compiled()
         if head in c["sub_bodies"] or suffix in c["sub_bodies"]:
             return False
-        left_is_org = c["name_label"].get(left.word) == "ORG" or any(
-            left.word.endswith(s) and len(left.word) > len(s) for s, lab in c["suffixes"] if lab == "ORG" and len(s) > 1)
-        place_like = left.pos in ("mask", "ns") or left.word in c["admin"] or c["name_label"].get(left.word) == "PLACE"
+        listed = c["name_label"].get(left.word)
+        left_is_org = listed == "ORG" or any(left.word.endswith(s) and len(left.word) > len(s)
+                                             for s, lab in c["suffixes"] if lab == "ORG" and len(s) > 1)
+        place_like = left.pos in ("mask", "ns") or left.word in c["admin"] or listed == "PLACE"
         return left_is_org or (head_listed and not place_like)
 
     @staticmethod
@@ -156,6 +223,13 @@ class RuleNer:
             admin_led = label == "ORG" and name[:1] in c["admin"]
             return _is_proper(lead) or admin_led
         return True
+
+
+def _name_like(tokens: list[Token], start: int, end: int) -> bool:
+    """No dictionary word inside [start, end) is a verb, adverb or particle."""
+    function_pos = _compiled()["enum"]["function_pos"]
+    return not any(start <= t.start and t.end <= end and t.pos in function_pos and in_dictionary(t.word)
+                   for t in tokens)
 
 
 def _is_proper(token: Token) -> bool:

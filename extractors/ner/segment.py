@@ -65,6 +65,11 @@ def _jieba():
     return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
 
 
+def in_dictionary(word: str) -> bool:
+    """Whether jieba knows `word` (else its part of speech is a guess, as for most names)."""
+    return bool(_jieba()[0].FREQ.get(word))
+
+
 def _pieces(text: str) -> list[tuple[int, int, bool]]:
     """(start, end, is_mask) runs covering the text, so mask runs are never cut or glued."""
     pieces, at = [], 0

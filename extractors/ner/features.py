@@ -1,0 +1,73 @@
+"""The NER model's tokenizer: one token per character, each carrying what the model reads.
+
+A character token's `lemma_` is the jieba word it belongs to (word boundaries and word
+identity) and its `tag_` is the rule NER's BIO label there (`B-ORG`, `I-ORG`, `O`): the model
+is stacked on the rules and learns, from hand-corrected sentences, where they are wrong and
+which names they miss. The tokenizer is registered with spaCy as `parksum.char_features.v1`,
+so importing this module is what lets `spacy.load` read models/ner.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from extractors.ner.gazetteer import RuleNer
+from extractors.ner.segment import pos_tokens
+
+
+# Training tokenizes every sentence once an epoch: the features of recent texts are kept.
+@lru_cache(maxsize=1 << 16)
+def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(rule BIO tag, jieba word) for each character of `text`."""
+    tags = bio_tags(len(text), ((s.start, s.end, s.label) for s in RuleNer()(text)))
+    words = list(text)
+    for token in pos_tokens(text):
+        words[token.start:token.end] = [token.word] * (token.end - token.start)
+    return tuple(tags), tuple(words)
+
+
+class CharFeatureTokenizer:
+    def __init__(self, vocab: Vocab) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        for token, tag, word in zip(doc, *char_features(text), strict=True):
+            token.tag_ = tag
+            token.lemma_ = word
+        return doc
+
+    def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
+        for text in texts:
+            yield self(text)
+
+    # Nothing to save: the rules and the dictionary live in extractors/data.
+    def to_disk(self, path: Path, **kwargs) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path: Path, **kwargs) -> CharFeatureTokenizer:
+        return self
+
+    def to_bytes(self, **kwargs) -> bytes:
+        return b""
+
+    def from_bytes(self, data: bytes, **kwargs) -> CharFeatureTokenizer:
+        return self
+
+
+@spacy.registry.tokenizers("parksum.char_features.v1")
+def create_tokenizer():
+    return lambda nlp: CharFeatureTokenizer(nlp.vocab)
+
+
+def bio_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:
+    """Per-character B-/I-/O tags of non-overlapping (start, end, label) spans."""
+    tags = ["O"] * length
+    for start, end, label in spans:
+        tags[start:end] = [f"B-{label}"] + [f"I-{label}"] * (end - start - 1)
+    return tags
