@@ -176,12 +176,14 @@ def build_parser() -> argparse.ArgumentParser:
     entities.add_argument("--format", choices=("table", "csv", "json"), default="table", help="default: table")
 
     _command(commands, "train-ner", cmd_train_ner, "rebuild the NER model in models/ner from scratch",
-             "parksum train-ner", "Weak labels from the rules over the government work reports (2023-2025 held\n"
-             "out), then spaCy training with models/ner/config.cfg. About 10 minutes on 2 cores.")
+             "parksum train-ner", "Hand-annotated sentences (corpus/ner/train_corrections.jsonl and\n"
+             "park_style_train.jsonl) and the rules' labels on the government work reports (2023-2025\n"
+             "held out), then spaCy training with models/ner/config.cfg. About 7 minutes on 2 cores.")
     _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
              "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
-             "corpus/ner/heldout.jsonl (the evaluation set) and corpus/ner/dev.jsonl (the set that picks\n"
-             "the model's checkpoint), for the rules alone and for the model.")
+             "corpus/ner/heldout.jsonl (the evaluation set, also split into park summaries and national\n"
+             "reports), corpus/ner/dev.jsonl and park_style_dev.jsonl (the sets that pick the model's\n"
+             "checkpoint), for the rules alone and for the model.")
     segment = _command(commands, "compare-segmenters", cmd_compare_segmenters,
                        "score jieba and pkuseg on the hand-segmented sample",
                        "parksum compare-segmenters", "Word-level precision, recall and F1 on corpus/seg/gold.txt.")
@@ -406,12 +408,13 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_ner(args: argparse.Namespace) -> int:
-    from extractors.ner.evaluate import DEV, HELDOUT, evaluate_all, format_table
+    from extractors.ner.evaluate import EVALUATION_SETS, evaluate_all, format_table, taggers
 
-    for path in (HELDOUT, DEV):
+    systems = taggers()
+    for path in EVALUATION_SETS:
         if path.is_file():
             print(f"== {path.name}")
-            for name, table in evaluate_all(path).items():
+            for name, table in evaluate_all(path, systems).items():
                 print(format_table(name, table), end="\n\n")
     return EXIT_OK
 

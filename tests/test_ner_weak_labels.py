@@ -1,12 +1,24 @@
 import random
+from itertools import islice
 
 import pytest
 
-from extractors.ner.evaluate import DEV, HELDOUT, load_gold
-from extractors.ner.weak_labels import CORRECTIONS, HELD_OUT_YEARS, annotated, mask_names
+from extractors.ner.evaluate import HELDOUT, load_gold
+from extractors.ner.weak_labels import (
+    CORRECTION_REPEATS,
+    CORRECTIONS,
+    DEV,
+    HELD_OUT_YEARS,
+    PARK_STYLE,
+    PARK_STYLE_DEV,
+    PARK_STYLE_REPEATS,
+    annotated,
+    examples,
+    mask_names,
+)
 
 
-@pytest.mark.parametrize("path", [CORRECTIONS, DEV, HELDOUT], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [CORRECTIONS, DEV, HELDOUT, PARK_STYLE, PARK_STYLE_DEV], ids=lambda p: p.name)
 def test_hand_annotations_point_at_their_text(path):
     rows = load_gold(path)
     assert rows
@@ -22,9 +34,19 @@ def test_training_sentences_come_from_other_documents_than_the_held_out_set():
     assert training_years and not training_years & held_out_years
 
 
-def test_no_training_sentence_is_a_dev_sentence():
-    training = {text for text, _ in annotated(CORRECTIONS)}
-    assert not training & {row["text"] for row in load_gold(DEV)}
+def test_no_training_sentence_is_a_dev_or_held_out_sentence():
+    training = {text for text, _ in annotated(CORRECTIONS) + annotated(PARK_STYLE)}
+    for path in (DEV, PARK_STYLE_DEV, HELDOUT):
+        assert not training & {row["text"] for row in load_gold(path)}
+
+
+def test_hand_annotated_sentences_come_first_each_with_augmented_copies():
+    hand = annotated(CORRECTIONS) + annotated(PARK_STYLE)
+    n = len(annotated(CORRECTIONS)) * CORRECTION_REPEATS + len(annotated(PARK_STYLE)) * PARK_STYLE_REPEATS
+    stream = list(islice(examples(), n))
+    assert {text for text, _ in hand} <= {text for text, _ in stream}
+    park_texts = {text for text, _ in stream[-len(annotated(PARK_STYLE)) * PARK_STYLE_REPEATS:]}
+    assert len(park_texts) > len(annotated(PARK_STYLE))  # masked and joined copies differ from the originals
 
 
 def test_masking_keeps_offsets_and_masks_only_inside_names():

@@ -1,6 +1,7 @@
 """Per-label precision, recall and F1, exact span and label, on hand-annotated sentences: the held-out
-gold (corpus/ner/heldout.jsonl: the seeds and the 2023–2025 reports) and the dev set (corpus/ner/dev.jsonl:
-other years' reports, used to pick the model's checkpoint, never trained on)."""
+gold (corpus/ner/heldout.jsonl: the seeds and the 2023–2025 reports), and the two sets that pick the
+model's checkpoint and are never trained on (corpus/ner/dev.jsonl: other years' reports;
+corpus/ner/park_style_dev.jsonl: park-style sentences)."""
 from __future__ import annotations
 
 import json
@@ -9,14 +10,20 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from extractors.ner.gazetteer import LABELS
+from extractors.ner.weak_labels import DEV, PARK_STYLE_DEV
 
 HELDOUT = Path(__file__).resolve().parents[2] / "corpus" / "ner" / "heldout.jsonl"
-DEV = HELDOUT.with_name("dev.jsonl")
+EVALUATION_SETS = (HELDOUT, DEV, PARK_STYLE_DEV)
 Tagger = Callable[[str], Iterable[tuple[int, int, str]]]
 
 
 def load_gold(path: Path = HELDOUT) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def source(row: dict) -> str:
+    """Where a gold sentence comes from: the park summaries (seed files) or the national reports."""
+    return "park summaries" if row["doc"].endswith(".txt") else "national reports"
 
 
 def score(tagger: Tagger, gold: list[dict]) -> dict[str, dict[str, float]]:
@@ -49,20 +56,35 @@ def format_table(name: str, table: dict[str, dict[str, float]]) -> str:
     return "\n".join(lines)
 
 
-def evaluate_all(path: Path = HELDOUT) -> dict[str, dict[str, dict[str, float]]]:
-    """Tables for the rules alone and, where the model has been built, the model."""
+def taggers() -> dict[str, Tagger]:
+    """The rules alone and, where the model has been built, the model."""
     from extractors.ner.component import ModelNer, load_model
     from extractors.ner.gazetteer import RuleNer
 
-    gold = load_gold(path)
-    rules = RuleNer()
-    tables = {"rules": score(lambda text: _triples(rules(text)), gold)}
+    systems = {"rules": RuleNer()}
     nlp = load_model()
     if nlp is not None:
-        model = ModelNer(nlp)
-        tables["model"] = score(lambda text: _triples(model(text)), gold)
+        systems["model"] = ModelNer(nlp)
+    return {name: _triples(system) for name, system in systems.items()}
+
+
+Tables = dict[str, dict[str, dict[str, float]]]
+
+
+def evaluate_all(path: Path = HELDOUT, systems: dict[str, Tagger] | None = None) -> Tables:
+    """A table per system on the gold of `path`, and one per system and source ("model: park summaries")
+    where the set mixes sources."""
+    systems = systems or taggers()
+    gold = load_gold(path)
+    sources = sorted({source(row) for row in gold})
+    tables = {}
+    for name, tagger in systems.items():
+        tables[name] = score(tagger, gold)
+        if len(sources) > 1:
+            for part in sources:
+                tables[f"{name}: {part}"] = score(tagger, [row for row in gold if source(row) == part])
     return tables
 
 
-def _triples(spans: Iterable) -> list[tuple[int, int, str]]:
-    return [(s.start, s.end, s.label) for s in spans]
+def _triples(system: Callable[[str], Iterable]) -> Tagger:
+    return lambda text: [(s.start, s.end, s.label) for s in system(text)]
