@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench clean model segmenter eval-ner
+.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,10 @@ lint: install
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python tests/bench_rules.py
+
+## bench-ner: NER speed, rules alone and the model, on 200,000 characters of the national reports
+bench-ner: install
+	$(BIN)/python tests/bench_ner.py
 
 ## model: rebuild the NER model in models/ner from scratch (about 6 minutes on 2 cores)
 model: install

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from extractors.ner.component import EntityExtractor, ModelMissingWarning, load_model
+from extractors.ner.component import EntityExtractor, ModelMissingWarning, load_model, runs_across_clauses
 from extractors.ner.gazetteer import RuleNer
 from extractors.ner.train import MODEL
 from pipeline.doc import Document
@@ -42,3 +42,14 @@ def test_no_ner_runs_the_rules_without_importing_spacy():
     out = subprocess.run([sys.executable, "-c", code, str(ROOT / "corpus" / "002_8f1f4c12a115cc13.txt")],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+@pytest.mark.parametrize(("label", "text", "across"), [
+    ("PROJECT", "“千村示范、万村整治”工程", False),
+    ("DOC", "关于印发“稳增长、促投资”若干措施的通知", False),
+    ("ORG", "市委市政府", False),
+    ("PROJECT", "有色金属冶炼加工项目区建设，完成了项目区", True),
+    ("COMPANY", "***藏建、恒", True),
+])
+def test_model_names_never_run_across_a_clause_mark_outside_quotes(label, text, across):
+    assert runs_across_clauses(label, text) is across

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-from extractors.ner.gazetteer import RuleNer, Span
+from extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from extractors.ner.segment import mask_pattern
 from extractors.ner.train import MODEL
 from pipeline.doc import Document, Entity
@@ -22,6 +22,19 @@ from pipeline.doc import Document, Entity
 # The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
 # saw a name run across 。, and must not be given the chance.
 SENTENCE = re.compile(r"[^\n。！？；]+[。！？；]?")
+# Quoted and bracketed passages, which may hold clause marks inside a name (“千村示范、万村整治”工程).
+ENCLOSED = re.compile(r"“[^”]*”|（[^）]*）|《[^》]*》")
+
+
+@cache
+def _clause_mark() -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(gazetteer()['clause_marks'])}]")
+
+
+def runs_across_clauses(label: str, text: str) -> bool:
+    """Whether a name runs over a clause mark outside quotes and brackets. No name does (a 《title》
+    may), but the model's greedy decoder sometimes opens one and runs it on to the sentence's end."""
+    return label != "DOC" and bool(_clause_mark().search(ENCLOSED.sub("", text)))
 
 
 class ModelMissingWarning(UserWarning):
@@ -43,7 +56,7 @@ def load_model(path: Path = MODEL):
 
 
 class ModelNer:
-    """Entities found by the trained model, sentence by sentence."""
+    """Entities found by the trained model, sentence by sentence, less names run across clauses."""
 
     def __init__(self, nlp) -> None:
         self.nlp = nlp
@@ -54,6 +67,8 @@ class ModelNer:
         for (offset, _), doc in zip(sentences, self.nlp.pipe(p for _, p in sentences), strict=True):
             for ent in doc.ents:
                 surface = ent.text
+                if runs_across_clauses(ent.label_, surface):
+                    continue
                 spans.append(Span(offset + ent.start_char, offset + ent.end_char, ent.label_, surface,
                                   bool(mask_pattern().search(surface))))
         return spans

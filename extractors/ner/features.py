@@ -1,7 +1,9 @@
 """The NER model's tokenizer: one token per character, each carrying what the model reads.
 
 A character token's `lemma_` is the jieba word it belongs to (word boundaries and word
-identity) and its `tag_` is the rule NER's BIO label there (`B-ORG`, `I-ORG`, `O`): the model
+identity), its `morph` that word's part of speech and the character's place in it (`Pos=ns|Wb=B`:
+jieba's dictionary knows many place and organisation names, ns and nt) and its `tag_` is the rule
+NER's BIO label there (`B-ORG`, `I-ORG`, `O`): the model
 is stacked on the rules and learns, from hand-corrected sentences, where they are wrong and
 which names they miss. The tokenizer is registered with spaCy as `parksum.char_features.v1`,
 so importing this module is what lets `spacy.load` read models/ner.
@@ -22,13 +24,15 @@ from extractors.ner.segment import pos_tokens
 
 # Training tokenizes every sentence once an epoch: the features of recent texts are kept.
 @lru_cache(maxsize=1 << 16)
-def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(rule BIO tag, jieba word) for each character of `text`."""
+def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(rule BIO tag, jieba word, word's part of speech and boundary) for each character of `text`."""
     tags = bio_tags(len(text), ((s.start, s.end, s.label) for s in RuleNer()(text)))
-    words = list(text)
+    words, morphs = list(text), [""] * len(text)
     for token in pos_tokens(text):
-        words[token.start:token.end] = [token.word] * (token.end - token.start)
-    return tuple(tags), tuple(words)
+        n = token.end - token.start
+        words[token.start:token.end] = [token.word] * n
+        morphs[token.start:token.end] = [f"Pos={token.pos}|Wb={'B' if i == 0 else 'I'}" for i in range(n)]
+    return tuple(tags), tuple(words), tuple(morphs)
 
 
 class CharFeatureTokenizer:
@@ -37,9 +41,10 @@ class CharFeatureTokenizer:
 
     def __call__(self, text: str) -> Doc:
         doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
-        for token, tag, word in zip(doc, *char_features(text), strict=True):
+        for token, tag, word, morph in zip(doc, *char_features(text), strict=True):
             token.tag_ = tag
             token.lemma_ = word
+            token.set_morph(morph)
         return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
