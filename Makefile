@@ -34,7 +34,7 @@ bench: install
 bench-ner: install
 	$(BIN)/python tests/bench_ner.py
 
-## model: rebuild the NER model in models/ner from scratch (about 6 minutes on 2 cores)
+## model: rebuild the NER model in models/ner from scratch (about 15 minutes; spaCy trains on one core)
 model: install
 	$(BIN)/parksum train-ner
 

@@ -178,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "train-ner", cmd_train_ner, "rebuild the NER model in models/ner from scratch",
              "parksum train-ner", "Hand-annotated sentences (corpus/ner/train_corrections.jsonl and\n"
              "park_style_train.jsonl) and the rules' labels on the government work reports (2023-2025\n"
-             "held out), then spaCy training with models/ner/config.cfg. About 7 minutes on 2 cores.")
+             "held out), then spaCy training with models/ner/config.cfg. About 15 minutes.")
     _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
              "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
              "corpus/ner/heldout.jsonl (the evaluation set, also split into park summaries and national\n"

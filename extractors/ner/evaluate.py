@@ -50,9 +50,11 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def format_table(name: str, table: dict[str, dict[str, float]]) -> str:
-    lines = [f"{name:10s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>5s}"]
+    width = max(10, len(name))
+    lines = [f"{name:{width}s} {'P':>6s} {'R':>6s} {'F1':>6s} {'gold':>5s}"]
     for label, row in table.items():
-        lines.append(f"{label:10s} {row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:5d}")
+        figures = f"{row['precision']:6.3f} {row['recall']:6.3f} {row['f1']:6.3f} {row['support']:5d}"
+        lines.append(f"{label:{width}s} {figures}")
     return "\n".join(lines)
 
 
