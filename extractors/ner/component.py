@@ -18,23 +18,28 @@ from extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from extractors.ner.segment import mask_pattern
 from extractors.ner.train import MODEL
 from pipeline.doc import Document, Entity
+from pipeline.resources import load_json
 
 # The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
 # saw a name run across 。, and must not be given the chance.
 SENTENCE = re.compile(r"[^\n。！？；]+[。！？；]?")
-# Quoted and bracketed passages, which may hold clause marks inside a name (“千村示范、万村整治”工程).
-ENCLOSED = re.compile(r"“[^”]*”|（[^）]*）|《[^》]*》")
 
 
 @cache
-def _clause_mark() -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(gazetteer()['clause_marks'])}]")
+def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Quoted and bracketed passages (the placeholders' term quotes and the names' brackets), which may
+    hold clause marks inside a name (“千村示范、万村整治”工程), and the clause marks themselves."""
+    g = gazetteer()
+    pairs = load_json("extractors", "masks.json")["term_quotes"] | g["name_brackets"]
+    enclosed = "|".join(f"{re.escape(a)}[^{re.escape(b)}]*{re.escape(b)}" for a, b in pairs.items())
+    return re.compile(enclosed), re.compile(f"[{re.escape(g['clause_marks'])}]")
 
 
 def runs_across_clauses(label: str, text: str) -> bool:
     """Whether a name runs over a clause mark outside quotes and brackets. No name does (a 《title》
     may), but the model's greedy decoder sometimes opens one and runs it on to the sentence's end."""
-    return label != "DOC" and bool(_clause_mark().search(ENCLOSED.sub("", text)))
+    enclosed, clause_mark = _clause_patterns()
+    return label != "DOC" and bool(clause_mark.search(enclosed.sub("", text)))
 
 
 class ModelMissingWarning(UserWarning):

@@ -1,7 +1,7 @@
 """The NER model's tokenizer: one token per character, each carrying what the model reads.
 
 A character token's `lemma_` is the jieba word it belongs to (word boundaries and word
-identity), its `morph` that word's part of speech and the character's place in it (`Pos=ns|Wb=B`:
+identity), its `morph` that word's part of speech and the character's place in it (`POS=ns|Wb=B`:
 jieba's dictionary knows many place and organisation names, ns and nt) and its `tag_` is the rule
 NER's BIO label there (`B-ORG`, `I-ORG`, `O`): the model
 is stacked on the rules and learns, from hand-corrected sentences, where they are wrong and
@@ -31,7 +31,7 @@ def char_features(text: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[st
     for token in pos_tokens(text):
         n = token.end - token.start
         words[token.start:token.end] = [token.word] * n
-        morphs[token.start:token.end] = [f"Pos={token.pos}|Wb={'B' if i == 0 else 'I'}" for i in range(n)]
+        morphs[token.start:token.end] = [f"POS={token.pos}|Wb={'B' if i == 0 else 'I'}" for i in range(n)]
     return tuple(tags), tuple(words), tuple(morphs)
 
 
