@@ -38,6 +38,12 @@ bench-ner: install
 model: install
 	$(BIN)/parksum train-ner
 
+## places: rebuild the place gazetteer (extractors/data/ner_places.csv) and jieba's user dictionary
+places: install
+	$(BIN)/pip install --quiet -e ".[gazetteer]"
+	$(BIN)/python -c "from extractors.ner.places import write_places; print(write_places(), 'places')"
+	$(BIN)/python -c "from extractors.ner.segment import write_user_dict; print(write_user_dict(), 'words')"
+
 ## segmenter: retrain the pkuseg model in models/pkuseg (about a minute)
 segmenter: install
 	$(BIN)/python -c "from extractors.ner.segment_eval import train_pkuseg; train_pkuseg()"

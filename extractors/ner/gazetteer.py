@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from extractors.ner.segment import Token, in_dictionary, mask_pattern, pos_tokens
-from pipeline.resources import load_json
+from pipeline.resources import load_csv, load_json
 
 LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
 PROPER_POS = {"ns", "nt", "nr", "nrt", "nrfg", "eng", "mask"}
@@ -38,7 +38,8 @@ def gazetteer() -> dict:
 def _compiled() -> dict:
     g = gazetteer()
     names = {label: set(words) for label, words in g["names"].items()}
-    name_label = {w: label for label, words in names.items() for w in words}
+    name_label = {row["name"]: "PLACE" for row in load_csv("extractors", "ner_places.csv")}
+    name_label |= {w: label for label, words in names.items() for w in words}  # the hand-kept lists come first
     suffixes = sorted(((s, label) for label, words in g["suffixes"].items() for s in words),
                       key=lambda pair: -len(pair[0]))
     open_, close = g["doc_brackets"]
@@ -93,7 +94,7 @@ class RuleNer:
         spans = [s for s in spans if not any(a <= s.start and s.end <= b for a, b in phrases)]
         items = self._list_items(text, tokens, spans)
         spans = [s for s in spans if not any(i.start <= s.start and s.end <= i.end for i in items)]
-        return _resolve(spans + items)
+        return _join_industries(text, _resolve(spans + items))
 
     def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
@@ -236,6 +237,19 @@ def _is_proper(token: Token) -> bool:
     """A mask run, a proper noun, or a listed name other than an industry."""
     listed = _compiled()["name_label"].get(token.word)
     return token.pos in PROPER_POS or (listed is not None and listed != "INDUSTRY")
+
+
+def _join_industries(text: str, spans: list[Span]) -> list[Span]:
+    """Industries written together are one industry (化工新材料, 新能源装备制造)."""
+    joined: list[Span] = []
+    for span in spans:
+        last = joined[-1] if joined else None
+        if last and last.label == span.label == "INDUSTRY" and last.end == span.start:
+            surface = text[last.start:span.end]
+            joined[-1] = Span(last.start, span.end, "INDUSTRY", surface, last.masked or span.masked)
+        else:
+            joined.append(span)
+    return joined
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -36,7 +36,7 @@ def mask_pattern() -> re.Pattern[str]:
 
 
 def build_user_dict() -> str:
-    """The jieba user dictionary: indicator aliases, listed names and name suffixes, one a line."""
+    """The jieba user dictionary: indicator aliases, listed names, name suffixes and places, one a line."""
     g = load_json("extractors", "ner_gazetteer.json")
     entries: dict[str, str] = {}
     for row in load_csv("extractors", "indicators.csv"):
@@ -50,7 +50,16 @@ def build_user_dict() -> str:
     for label, words in g["names"].items():
         for word in words:
             entries[word] = POS_BY_LABEL.get(label, "nz")
+    for row in load_csv("extractors", "ner_places.csv"):
+        entries.setdefault(row["name"], POS_BY_LABEL["PLACE"])
     return "".join(f"{word} 1000 {pos}\n" for word, pos in sorted(entries.items()))
+
+
+def write_user_dict() -> int:
+    """Rewrite extractors/data/jieba_user_dict.txt (`make places`); the number of words."""
+    text = build_user_dict()
+    Path(__file__).resolve().parents[1].joinpath("data", USER_DICT).write_text(text, encoding="utf-8")
+    return text.count("\n")
 
 
 @cache
