@@ -34,7 +34,7 @@ bench: install
 bench-ner: install
 	$(BIN)/python tests/bench_ner.py
 
-## model: rebuild the NER model in models/ner from scratch (about 15 minutes; spaCy trains on one core)
+## model: rebuild the NER models in models/ner from scratch (about 15 minutes; the two members train side by side on two cores)
 model: install
 	$(BIN)/parksum train-ner
 

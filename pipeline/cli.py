@@ -178,12 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "train-ner", cmd_train_ner, "rebuild the NER model in models/ner from scratch",
              "parksum train-ner", "Hand-annotated sentences (corpus/ner/train_corrections.jsonl and\n"
              "park_style_train.jsonl) and the rules' labels on the government work reports (2023-2025\n"
-             "held out), then spaCy training with models/ner/config.cfg. About 15 minutes.")
+             "held out), then spaCy training with models/ner/config.cfg, one process per member of the\n"
+             "ensemble (models/ner/ensemble.json). About 15 minutes on two cores.")
     _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
              "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
              "corpus/ner/heldout.jsonl (the evaluation set, also split into park summaries and national\n"
              "reports), corpus/ner/dev.jsonl and park_style_dev.jsonl (the sets that pick the model's\n"
-             "checkpoint), for the rules alone and for the model.")
+             "checkpoint), for the rules alone, each member of the ensemble alone and the model (their vote).")
     segment = _command(commands, "compare-segmenters", cmd_compare_segmenters,
                        "score jieba and pkuseg on the hand-segmented sample",
                        "parksum compare-segmenters", "Word-level precision, recall and F1 on corpus/seg/gold.txt.")
@@ -400,10 +401,10 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def cmd_train_ner(args: argparse.Namespace) -> int:
-    from extractors.ner.train import MODEL, train
+    from extractors.ner.train import MEMBERS, train
 
     seconds = train()
-    print(f"model written to {MODEL} in {seconds / 60:.1f} minutes")
+    print(f"models written to {', '.join(map(str, MEMBERS))} in {seconds / 60:.1f} minutes")
     return EXIT_OK
 
 

@@ -3,9 +3,9 @@ import sys
 
 import pytest
 
-from extractors.ner.component import EntityExtractor, ModelMissingWarning, load_model, runs_across_clauses
-from extractors.ner.gazetteer import RuleNer
-from extractors.ner.train import MODEL
+from extractors.ner.component import EntityExtractor, ModelMissingWarning, ModelNer, load_models, runs_across_clauses
+from extractors.ner.gazetteer import RuleNer, Span
+from extractors.ner.train import MEMBERS
 from pipeline.doc import Document
 from pipeline.outline import OutlineSegmenter
 from tests.conftest import ROOT
@@ -14,9 +14,9 @@ TEXT = "一、主要工作\n园区与**铝业签约，市生态环境局开展�
 
 
 def test_missing_model_warns_and_runs_the_rules(tmp_path):
-    load_model.cache_clear()
+    load_models.cache_clear()
     with pytest.warns(ModelMissingWarning, match="rules alone"):
-        extractor = EntityExtractor(model_path=tmp_path / "nowhere")
+        extractor = EntityExtractor(model_paths=(MEMBERS[0], tmp_path / "nowhere"))
     doc = extractor(OutlineSegmenter()(Document(text=TEXT, name="t.txt")))
     found = {(e.text, e.label, e.masked, e.source) for e in doc.entities}
     assert found == {("**铝业", "COMPANY", True, "rules"), ("市生态环境局", "ORG", False, "rules"),
@@ -26,9 +26,9 @@ def test_missing_model_warns_and_runs_the_rules(tmp_path):
     assert all(TEXT[e.start:e.end] == e.text for e in doc.entities)
 
 
-@pytest.mark.skipif(not (MODEL / "meta.json").is_file(), reason="no NER model: run `make model`")
+@pytest.mark.skipif(not all((m / "meta.json").is_file() for m in MEMBERS), reason="no NER model: run `make model`")
 def test_model_entities_say_whether_the_rules_found_them_too():
-    load_model.cache_clear()
+    load_models.cache_clear()
     text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
     doc = EntityExtractor(use_model=True)(OutlineSegmenter()(Document(text=text, name="002.txt")))
     rule_spans = {(s.start, s.end, s.label) for s in RuleNer()(text)}
@@ -53,3 +53,22 @@ def test_no_ner_runs_the_rules_without_importing_spacy():
 ])
 def test_model_names_never_run_across_a_clause_mark_outside_quotes(label, text, across):
     assert runs_across_clauses(label, text) is across
+
+
+class FixedNer:
+    """Stands in for a member model or the rules: the same spans whatever the text."""
+
+    def __init__(self, *spans: tuple[int, int, str]) -> None:
+        self.spans = [Span(a, b, label, "", False) for a, b, label in spans]
+
+    def __call__(self, text: str) -> list[Span]:
+        return self.spans
+
+
+def test_a_name_is_kept_when_two_of_the_three_voters_find_the_same_span_and_label(monkeypatch):
+    members = {"a": FixedNer((0, 2, "ORG"), (5, 8, "PLACE")), "b": FixedNer((0, 2, "ORG"), (5, 8, "COMPANY"))}
+    monkeypatch.setattr(ModelNer, "_model_spans", staticmethod(lambda nlp, text: members[nlp](text)))
+    vote = ModelNer(["a", "b"], min_votes=2, rules=FixedNer((5, 8, "COMPANY"), (9, 11, "PLACE")))
+    assert [(s.start, s.end, s.label) for s in vote("")] == [(0, 2, "ORG"), (5, 8, "COMPANY")]
+    alone = ModelNer(["a"], min_votes=1)
+    assert [(s.start, s.end, s.label) for s in alone("")] == [(0, 2, "ORG"), (5, 8, "PLACE")]

@@ -1,22 +1,24 @@
-"""The `entities` pipeline component: the trained model where it exists, else the rules.
+"""The `entities` pipeline component: the trained models where they exist, else the rules.
 
-The model reads the rules' labels as features (extractors/ner/features.py), so its names
-already hold the rules' decisions, corrected where it learned better; an entity's `source` says
-whether the rules found the same span ("rules") or only the model did ("model"). Without
-models/ner/model-best the component warns once and runs the rules alone, so that ingest keeps
-working; with `use_model = false` (pipeline.toml, or --no-ner) it never loads spaCy.
+The model is an ensemble (models/ner/ensemble.json): two spaCy models, which read the rules' labels
+as features (extractors/ner/features.py), and the rules vote, and a name at least two of the three
+find is kept. An entity's `source` says whether the rules found the same span ("rules") or only the
+models did ("model"). Without the trained models the component warns once and runs the rules
+alone, so that ingest keeps working; with `use_model = false` (pipeline.toml, or --no-ner) it never
+loads spaCy.
 """
 from __future__ import annotations
 
 import re
 import warnings
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
 from extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from extractors.ner.segment import mask_pattern
-from extractors.ner.train import MODEL
+from extractors.ner.train import ENSEMBLE, MEMBERS
 from pipeline.doc import Document, Entity
 from pipeline.resources import load_json
 
@@ -47,29 +49,38 @@ class ModelMissingWarning(UserWarning):
 
 
 @cache
-def load_model(path: Path = MODEL):
-    """The trained spaCy pipeline, or None (with a warning) when it has not been built."""
-    if not (path / "meta.json").is_file():
-        warnings.warn(f"NER model not found at {path}: entities come from the rules alone "
-                      "(build it with `make model`)", ModelMissingWarning, stacklevel=2)
+def load_models(paths: tuple[Path, ...] = MEMBERS) -> list | None:
+    """The trained spaCy pipelines, or None (with a warning) when one of them has not been built."""
+    missing = [path for path in paths if not (path / "meta.json").is_file()]
+    if missing:
+        warnings.warn(f"NER model not found at {', '.join(map(str, missing))}: entities come from the rules "
+                      "alone (build it with `make model`)", ModelMissingWarning, stacklevel=2)
         return None
     import spacy
 
-    import extractors.ner.features  # noqa: F401  registers the model's tokenizer
+    import extractors.ner.features  # noqa: F401  registers the models' tokenizer
 
-    return spacy.load(path)
+    return [spacy.load(path) for path in paths]
 
 
 class ModelNer:
-    """Entities found by the trained model, sentence by sentence, less names run across clauses."""
+    """Entities found by vote: each model reads the text sentence by sentence (less names run across
+    clauses), and a span and label found by at least `min_votes` of the models and the rules is kept."""
 
-    def __init__(self, nlp) -> None:
-        self.nlp = nlp
+    def __init__(self, nlps: Sequence, min_votes: int = ENSEMBLE["min_votes"], rules: RuleNer | None = None) -> None:
+        self.nlps, self.min_votes, self.rules = nlps, min_votes, rules
 
     def __call__(self, text: str) -> list[Span]:
+        voters = [self._model_spans(nlp, text) for nlp in self.nlps] + ([self.rules(text)] if self.rules else [])
+        votes = Counter((s.start, s.end, s.label) for spans in voters for s in spans)
+        kept = {(s.start, s.end, s.label): s for spans in voters for s in spans}
+        return sorted((kept[key] for key, n in votes.items() if n >= self.min_votes), key=lambda s: s.start)
+
+    @staticmethod
+    def _model_spans(nlp, text: str) -> list[Span]:
         sentences = [(m.start(), m.group()) for m in SENTENCE.finditer(text)]
         spans = []
-        for (offset, _), doc in zip(sentences, self.nlp.pipe(p for _, p in sentences), strict=True):
+        for (offset, _), doc in zip(sentences, nlp.pipe(p for _, p in sentences), strict=True):
             for ent in doc.ents:
                 surface = ent.text
                 if runs_across_clauses(ent.label_, surface):
@@ -82,22 +93,20 @@ class ModelNer:
 class EntityExtractor:
     """Pipeline component: fills `doc.entities` with each name's label, span, mask flag and section."""
 
-    def __init__(self, use_model: bool = True, model_path: Path = MODEL) -> None:
+    def __init__(self, use_model: bool = True, model_paths: tuple[Path, ...] = MEMBERS) -> None:
         self.rules = RuleNer()
-        nlp = load_model(model_path) if use_model else None  # no model, no spaCy import
-        self.model = ModelNer(nlp) if nlp is not None else None
-
-    def spans(self, text: str) -> list[Span]:
-        return self.model(text) if self.model else self.rules(text)
+        nlps = load_models(model_paths) if use_model else None  # no model, no spaCy import
+        self.model = ModelNer(nlps, rules=self.rules) if nlps is not None else None
 
     def __call__(self, doc: Document) -> Document:
         doc.entities = list(self._entities(doc))
         return doc
 
     def _entities(self, doc: Document) -> Iterator[Entity]:
-        rule_spans = {(s.start, s.end, s.label) for s in self.rules(doc.text)} if self.model else set()
-        for s in self.spans(doc.text):
+        rule_spans = self.rules(doc.text)
+        by_rules = {(s.start, s.end, s.label) for s in rule_spans}
+        for s in self.model(doc.text) if self.model else rule_spans:
             section = doc.section_at(s.start)
-            found_by = "model" if self.model and (s.start, s.end, s.label) not in rule_spans else "rules"
+            found_by = "rules" if (s.start, s.end, s.label) in by_rules else "model"
             yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
                          source=found_by, section=section.index if section else None)

@@ -59,14 +59,18 @@ def format_table(name: str, table: dict[str, dict[str, float]]) -> str:
 
 
 def taggers() -> dict[str, Tagger]:
-    """The rules alone and, where the model has been built, the model."""
-    from extractors.ner.component import ModelNer, load_model
+    """The rules alone and, where the models have been built, each member alone and the model (the
+    ensemble's vote)."""
+    from extractors.ner.component import ModelNer, load_models
     from extractors.ner.gazetteer import RuleNer
+    from extractors.ner.train import MEMBERS
 
-    systems = {"rules": RuleNer()}
-    nlp = load_model()
-    if nlp is not None:
-        systems["model"] = ModelNer(nlp)
+    rules = RuleNer()
+    systems = {"rules": rules}
+    nlps = load_models()
+    if nlps is not None:
+        systems |= {path.name: ModelNer([nlp], min_votes=1) for path, nlp in zip(MEMBERS, nlps, strict=True)}
+        systems["model"] = ModelNer(nlps, rules=rules)
     return {name: _triples(system) for name, system in systems.items()}
 
 
