@@ -3,7 +3,14 @@ import sys
 
 import pytest
 
-from extractors.ner.component import EntityExtractor, ModelMissingWarning, ModelNer, load_models, runs_across_clauses
+from extractors.ner.component import (
+    EntityExtractor,
+    ModelMissingWarning,
+    ModelNer,
+    load_models,
+    missing_models,
+    runs_across_clauses,
+)
 from extractors.ner.gazetteer import RuleNer, Span
 from extractors.ner.train import MEMBERS
 from pipeline.doc import Document
@@ -26,7 +33,7 @@ def test_missing_model_warns_and_runs_the_rules(tmp_path):
     assert all(TEXT[e.start:e.end] == e.text for e in doc.entities)
 
 
-@pytest.mark.skipif(not all((m / "meta.json").is_file() for m in MEMBERS), reason="no NER model: run `make model`")
+@pytest.mark.skipif(bool(missing_models()), reason="no NER model: run `make model`")
 def test_model_entities_say_whether_the_rules_found_them_too():
     load_models.cache_clear()
     text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")

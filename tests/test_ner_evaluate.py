@@ -1,11 +1,11 @@
 import pytest
 
+from extractors.ner.component import missing_models
 from extractors.ner.evaluate import HELDOUT, evaluate_all, load_gold, score, source, taggers
 from extractors.ner.train import MEMBERS
 from extractors.ner.weak_labels import DEV, PARK_STYLE_DEV
 
-needs_model = pytest.mark.skipif(not all((m / "meta.json").is_file() for m in MEMBERS),
-                                 reason="no NER model: run `make model`")
+needs_model = pytest.mark.skipif(bool(missing_models()), reason="no NER model: run `make model`")
 
 pytestmark = pytest.mark.skipif(not HELDOUT.is_file(), reason=f"{HELDOUT} is absent: no held-out gold")
 

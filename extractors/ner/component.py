@@ -48,10 +48,15 @@ class ModelMissingWarning(UserWarning):
     pass
 
 
+def missing_models(paths: tuple[Path, ...] = MEMBERS) -> list[Path]:
+    """The members of the ensemble that have not been built (`make model`)."""
+    return [path for path in paths if not (path / "meta.json").is_file()]
+
+
 @cache
 def load_models(paths: tuple[Path, ...] = MEMBERS) -> list | None:
     """The trained spaCy pipelines, or None (with a warning) when one of them has not been built."""
-    missing = [path for path in paths if not (path / "meta.json").is_file()]
+    missing = missing_models(paths)
     if missing:
         warnings.warn(f"NER model not found at {', '.join(map(str, missing))}: entities come from the rules "
                       "alone (build it with `make model`)", ModelMissingWarning, stacklevel=2)
@@ -70,8 +75,11 @@ class ModelNer:
     def __init__(self, nlps: Sequence, min_votes: int = ENSEMBLE["min_votes"], rules: RuleNer | None = None) -> None:
         self.nlps, self.min_votes, self.rules = nlps, min_votes, rules
 
-    def __call__(self, text: str) -> list[Span]:
-        voters = [self._model_spans(nlp, text) for nlp in self.nlps] + ([self.rules(text)] if self.rules else [])
+    def __call__(self, text: str, rule_spans: list[Span] | None = None) -> list[Span]:
+        """`rule_spans`, when the caller has them already, are the rules' vote (not run again)."""
+        if rule_spans is None and self.rules:
+            rule_spans = self.rules(text)
+        voters = [self._model_spans(nlp, text) for nlp in self.nlps] + ([rule_spans] if rule_spans is not None else [])
         votes = Counter((s.start, s.end, s.label) for spans in voters for s in spans)
         kept = {(s.start, s.end, s.label): s for spans in voters for s in spans}
         return sorted((kept[key] for key, n in votes.items() if n >= self.min_votes), key=lambda s: s.start)
@@ -105,7 +113,7 @@ class EntityExtractor:
     def _entities(self, doc: Document) -> Iterator[Entity]:
         rule_spans = self.rules(doc.text)
         by_rules = {(s.start, s.end, s.label) for s in rule_spans}
-        for s in self.model(doc.text) if self.model else rule_spans:
+        for s in self.model(doc.text, rule_spans) if self.model else rule_spans:
             section = doc.section_at(s.start)
             found_by = "rules" if (s.start, s.end, s.label) in by_rules else "model"
             yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,

@@ -10,6 +10,7 @@ so importing this module is what lets `spacy.load` read models/ner.
 """
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -76,8 +77,6 @@ def create_rule_tag_hider(rate: float):
     """Training only: hide the rules' labels (all O) from a share of the examples, so that the model
     also learns to find names from the characters and words alone and does not just copy the rules,
     which split and miss names the way they were written."""
-    import random
-
     rng = random.Random(0)
 
     def hide(nlp, example: Example) -> Iterator[Example]:
