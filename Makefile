@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner
+.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -38,15 +38,14 @@ bench-ner: install
 model: install
 	$(BIN)/parksum train-ner
 
-## places: rebuild the place gazetteer (extractors/data/ner_places.csv) and jieba's user dictionary
-places: install
+## data: rebuild the derived data files (the place list and jieba's user dictionary) after editing a lexicon
+data: install
 	$(BIN)/pip install --quiet -e ".[gazetteer]"
-	$(BIN)/python -c "from extractors.ner.places import write_places; print(write_places(), 'places')"
-	$(BIN)/python -c "from extractors.ner.segment import write_user_dict; print(write_user_dict(), 'words')"
+	$(BIN)/python -m parksum.extractors.training.dictionary
 
 ## segmenter: retrain the pkuseg model in models/pkuseg (about a minute)
 segmenter: install
-	$(BIN)/python -c "from extractors.ner.segment_eval import train_pkuseg; train_pkuseg()"
+	$(BIN)/python -c "from parksum.extractors.training.segment_eval import train_pkuseg; train_pkuseg()"
 
 ## eval-ner: NER scores (rules, model, merged) on corpus/ner/heldout.jsonl; segmenter scores on corpus/seg
 eval-ner: install

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from pipeline.resources import load_csv
+from parksum.text.resources import load_csv
 
 
 @dataclass(frozen=True)
@@ -21,7 +21,7 @@ class Indicator:
 
 class IndicatorLexicon:
     def __init__(self) -> None:
-        rows = load_csv("extractors", "indicators.csv")
+        rows = load_csv("parksum.extractors", "indicators.csv")
         self.indicators = {r["id"]: Indicator(r["id"], r["name_zh"], r["name_en"], r["dimension"]) for r in rows}
         self._by_alias = {alias: r["id"] for r in rows for alias in r["aliases"].split("|") if alias}
         self._longest = max(map(len, self._by_alias))
@@ -37,6 +37,9 @@ class IndicatorLexicon:
                 if indicator_id:
                     return self.indicators[indicator_id]
         return None
+
+    def aliases(self) -> list[str]:
+        return list(self._by_alias)
 
     def suggest(self, fragment: str) -> list[Indicator]:
         """Indicators with an id or alias containing `fragment`, for 'did you mean' hints."""

@@ -6,20 +6,29 @@ and never dropped. Its kind is read from its context: part of a quantity, of a p
 """
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
+from itertools import accumulate
+
 import regex
 
-from extractors.units import units_longest_first
-from pipeline.doc import Document, Placeholder
-from pipeline.resources import load_json
+from parksum.extractors.units import not_after_measure_word, units_longest_first
+from parksum.text.doc import Document, Placeholder
+from parksum.text.resources import load_json
 
 MASK_CHAR = "*"
+
+
+def mask_spec() -> dict:
+    """data/masks.json: the mask marks, and the context words that tell what a mask hides."""
+    return load_json("parksum.extractors", "masks.json")
 
 
 class MaskMarks:
     """Finds mask runs in normalised text (data/masks.json)."""
 
     def __init__(self) -> None:
-        spec = load_json("extractors", "masks.json")
+        spec = mask_spec()
         self.spec = spec
         self._runs = regex.compile(f"[{regex.escape(spec['marks'])}]+")
         self._latin = set(spec["latin_marks"])
@@ -55,7 +64,8 @@ def masked_view(norm: str, runs: list[tuple[int, int]]) -> str:
 
 
 class PlaceholderExtractor:
-    """Pipeline component: fills `doc.placeholders` in document order."""
+    """Pipeline component: fills `doc.placeholders` in document order. It runs after the quantities:
+    a run inside a quantity's span is that quantity's withheld number."""
 
     name = "placeholders"
 
@@ -69,13 +79,15 @@ class PlaceholderExtractor:
         self._scale = spec["scale_separator"]
         self._unit_start = regex.compile("(?:" + "|".join(map(regex.escape, units_longest_first())) + ")")
         self._industries = _industry_terms()
-        self._word_after_unit = tuple(load_json("extractors", "quantity_rules.json")["unit_blockers_for_count_after"])
+        self._word_after_unit = not_after_measure_word()
 
     def __call__(self, doc: Document) -> Document:
         runs = self.marks.runs(doc.norm)
         scan = masked_view(doc.norm, runs)
+        in_quantity = _coverage([(q.start, q.end) for q in doc.quantities])
         doc.placeholders = [
-            Placeholder(start, end, doc.text[start:end], self.kind(scan, start, end),
+            Placeholder(start, end, doc.text[start:end],
+                        "quantity" if in_quantity(start, end) else self.kind(scan, start, end),
                         section=_section_index(doc, start))
             for start, end in runs
         ]
@@ -132,7 +144,21 @@ def inside_pair(scan: str, start: int, pairs: dict[str, str]) -> bool:
 
 
 def _industry_terms() -> tuple[str, ...]:
-    return tuple(load_json("extractors", "industries.json")["industries"])
+    return tuple(load_json("parksum.extractors", "industries.json")["industries"])
+
+
+def _coverage(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """A test of whether [start, end) lies inside one of `spans`: some span starting at or before
+    `start` reaches `end` exactly when the furthest of them does."""
+    spans.sort()
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
+    def covered(start: int, end: int) -> bool:
+        i = bisect.bisect_right(starts, start) - 1
+        return i >= 0 and reach[i] >= end
+
+    return covered
 
 
 def _section_index(doc: Document, offset: int) -> int | None:

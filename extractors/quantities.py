@@ -15,12 +15,13 @@ from dataclasses import dataclass
 
 import regex
 
-from extractors.indicators import lexicon
-from extractors.placeholders import MaskMarks, inside_pair, masked_view
-from extractors.units import unit_for, units_longest_first
-from pipeline.doc import Document, Quantity, Section
-from pipeline.numerals import chinese_value
-from pipeline.resources import load_json
+from parksum.extractors.indicators import lexicon
+from parksum.extractors.placeholders import MaskMarks, inside_pair, masked_view
+from parksum.extractors.units import not_after_measure_word, unit_for, units_longest_first
+from parksum.text.doc import Document, Quantity, Section
+from parksum.text.numerals import chinese_value
+from parksum.text.patterns import scanner
+from parksum.text.resources import load_json
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
 _NUM_AR = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9*]+)(?:\.[0-9*]+)?"
@@ -49,12 +50,12 @@ class _Candidate:
 
 
 class QuantityExtractor:
-    """Pipeline component: fills `doc.quantities` and marks the placeholders they hold."""
+    """Pipeline component: fills `doc.quantities` (a mask run reads as digits withheld)."""
 
     name = "quantities"
 
     def __init__(self) -> None:
-        r = load_json("extractors", "quantity_rules.json")
+        r = load_json("parksum.extractors", "quantity_rules.json")
         self.rules = r
         magnitudes = _alternation(r["unit_magnitudes"])
         unit_re = f"(?:{magnitudes})?(?:{_alternation(units_longest_first())})|{magnitudes}"
@@ -87,8 +88,8 @@ class QuantityExtractor:
             rf"(?P<unit>{_alternation(r['deleted_count_units'])})(?=项目|企业|[，,。；;])"
         )
         self._fixed = regex.compile(_alternation(r["fixed_terms"]))
-        periods = load_json("extractors", "periods.json")
-        self._periods = re.compile(f"(?=[{periods['first_chars']}])(?:" + "|".join(periods["patterns"]) + ")")
+        periods = load_json("parksum.extractors", "periods.json")
+        self._periods = scanner(periods["patterns"])
         self._trailing_period = regex.compile("(?:" + "|".join(periods["patterns"]) + ")的?$")
         self._sentence_end = re.compile(f"[{re.escape(r['sentence_ends'])}]")
         self._clause_end = re.compile(f"[{re.escape(r['clause_ends'])}]")
@@ -114,12 +115,7 @@ class QuantityExtractor:
         self._lexicon = lexicon()
 
     def __call__(self, doc: Document) -> Document:
-        runs = [(p.start, p.end) for p in doc.placeholders] or self._marks.runs(doc.norm)
-        scan = masked_view(doc.norm, runs)
-        doc.quantities = self.extract(doc, scan)
-        for placeholder in doc.placeholders:
-            if any(q.start <= placeholder.start and placeholder.end <= q.end for q in doc.quantities):
-                placeholder.kind = "quantity"
+        doc.quantities = self.extract(doc, masked_view(doc.norm, self._marks.runs(doc.norm)))
         return doc
 
     # -- candidates -------------------------------------------------------------------
@@ -162,7 +158,7 @@ class QuantityExtractor:
         if unit and scan.startswith(tuple(self.rules["unit_blockers_after"]), m.end("unit")):
             return None  # 百亿级, 十二次党代会
         if unit and unit_for(unit).measure_word and scan.startswith(
-                tuple(self.rules["unit_blockers_for_count_after"]), m.end("unit")):
+                not_after_measure_word(), m.end("unit")):
             return None  # 一项目, 一个度
         if num2 and unit is None and m.group("unit1") is None:
             return None  # 1-10月, 2021-2035年 and other bare ranges

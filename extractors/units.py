@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from pipeline.resources import load_csv, load_json
+from parksum.text.resources import load_csv, load_json
 
 
 @dataclass(frozen=True)
@@ -23,10 +23,16 @@ class Unit:
 def unit_table() -> dict[str, Unit]:
     table = {row["unit"]: Unit(row["unit"], row["base_unit"], float(row["factor"]), row["dimension"],
                                row["measure_word"] == "yes")
-             for row in load_csv("extractors", "units.csv")}
-    for latin in load_json("extractors", "quantity_rules.json")["latin_units"]:
+             for row in load_csv("parksum.extractors", "units.csv")}
+    for latin in load_json("parksum.extractors", "unit_words.json")["latin_units"]:
         table.setdefault(latin, Unit(latin, latin, 1.0, "other", False))
     return table
+
+
+@cache
+def not_after_measure_word() -> tuple[str, ...]:
+    """What follows a measure word when it is part of a word instead (项目, 个数): no count then."""
+    return tuple(load_json("parksum.extractors", "unit_words.json")["not_after_measure_word"])
 
 
 _MAGNITUDES = {"万亿": 1e12, "亿": 1e8, "万": 1e4}

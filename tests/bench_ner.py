@@ -14,9 +14,9 @@ import json
 import sys
 import time
 
-from extractors.ner.component import ModelNer, load_models
-from extractors.ner.gazetteer import RuleNer
-from extractors.ner.weak_labels import REPORTS
+from parksum.extractors.ner.component import ModelNer, load_models
+from parksum.extractors.ner.gazetteer import RuleNer
+from parksum.extractors.training.weak_labels import REPORTS
 
 
 def main(characters: int = 200_000) -> None:

@@ -16,9 +16,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from pipeline.core import Pipeline
-from pipeline.doc import Document
-from pipeline.loaders import decode_text
+from parksum.process.runner import Pipeline
+from parksum.text.doc import Document
+from parksum.text.loaders import decode_text
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "government_work_reports.jsonl"
 

@@ -36,9 +36,10 @@ def build_fixture_db(url: str) -> str:
     """
     from sqlalchemy.orm import Session
 
-    from pipeline.store import DocumentRow, MetricRow, Park, SectionRow, Store
+    from parksum.store import Store, fulltext
+    from parksum.store.schema import DocumentRow, MetricRow, Park, SectionRow
 
-    store = Store(url)
+    store = Store(url, write=True)
     fixture = json.loads(FACTS_FIXTURE.read_text(encoding="utf-8"))
     with Session(store.engine) as session, session.begin():
         parks: dict[str, Park] = {}
@@ -76,6 +77,8 @@ def build_fixture_db(url: str) -> str:
                     **{k: m.get(k) for k in ("text", "indicator", "indicator_id", "role", "value", "unit",
                                              "base_unit", "base_value", "qualifier", "status", "period",
                                              "period_year", "sentence")}))
+    with store.engine.begin() as conn:
+        fulltext.rebuild_index(conn)  # the rows were written past the store's ingest, which indexes them
     return url
 
 

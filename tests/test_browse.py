@@ -4,9 +4,7 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from pipeline.browse import metadata, sqlite_path
-from pipeline.search import ensure_index
-from pipeline.store import Store
+from parksum.interfaces.browse import metadata, sqlite_path
 
 
 def _datasette(path: Path) -> Datasette:
@@ -19,7 +17,6 @@ def _get(path: Path, url: str):
 
 def test_canned_queries_answer_in_datasette(facts_db):
     path = sqlite_path(facts_db)
-    ensure_index(Store(facts_db).engine)
     conflicts = _get(path, "/facts/conflicts.json?_shape=array").json()
     assert {row["conflict"] for row in conflicts} == {"different values", "masked and unmasked"}
     facts = _get(path, "/facts/facts_by_indicator.json?_shape=array&indicator=规上").json()
@@ -45,7 +42,7 @@ def test_only_sqlite_files_can_be_browsed(tmp_path):
 
 
 def test_cli_refuses_a_missing_database(tmp_path, capsys):
-    from pipeline.cli import EXIT_USAGE, main
+    from parksum.interfaces.cli import EXIT_USAGE, main
 
     assert main(["browse", "--db", str(tmp_path / "none.db"), "--no-open"]) == EXIT_USAGE
     assert "run `parksum ingest corpus/` first" in capsys.readouterr().err

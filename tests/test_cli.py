@@ -4,7 +4,7 @@ import sys
 
 import pytest
 
-from pipeline.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from parksum.interfaces.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
 from tests.conftest import DATA, ROOT
 
 FILES = DATA / "files"
@@ -69,7 +69,7 @@ def test_metrics_lists_figures_masked_as_masked_with_their_sentence(db_url, caps
     query = ["metrics", "--indicator", "规上工业总产值", "--status", "actual", "--format", "json"]
     assert main([*query, "--db", db_url]) == EXIT_OK
     rows = json.loads(capsys.readouterr().out)
-    assert {r["园区"] for r in rows} == {"金属智造园"}
+    assert {r["park"] for r in rows} == {"金属智造园"}
     assert all(r["value"] == "masked" and r["indicator"] == "规上工业总产值" for r in rows)
     first = rows[0]
     assert first["text"] in first["sentence"] and first["period"] == "今年**月"

@@ -3,8 +3,8 @@ import json
 import pandas as pd
 import pytest
 
-from pipeline.cli import EXIT_OK, EXIT_USAGE, main
-from pipeline.compare import compare
+from parksum.analyst.compare import compare
+from parksum.interfaces.cli import EXIT_OK, EXIT_USAGE, main
 
 
 def test_parks_as_rows_masked_shown_as_masked(facts_db):
@@ -36,7 +36,7 @@ def test_cli_formats(facts_db, tmp_path, capsys):
     assert all(park in out for park in ("金属智造园", "高新工业园", "有色金属工业园")) and "masked" in out
     assert main(["compare", "--indicator", "规上工业总产值", "--format", "json", "--db", facts_db]) == EXIT_OK
     records = json.loads(capsys.readouterr().out)
-    assert {r["园区"]: r["规上工业总产值"] for r in records}["高新工业园"] == 356.8
+    assert {r["park"]: r["规上工业总产值"] for r in records}["高新工业园"] == 356.8
     target = tmp_path / "compare.xlsx"
     assert main(["compare", "--indicator", "规上工业总产值", "--format", "xlsx", "--out", str(target),
                  "--db", facts_db]) == EXIT_OK

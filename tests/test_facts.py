@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.facts import conflicts, coverage, facts, masked_values, resolve_indicators
+from parksum.analyst.facts import conflicts, coverage, facts, masked_values, resolve_indicators
 
 
 def test_facts_carry_their_mentions_and_filter(facts_db):

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from pipeline.cli import main
+from parksum.interfaces.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.indicators import lexicon
+from parksum.extractors.indicators import lexicon
 
 
 @pytest.mark.parametrize(("phrase", "indicator_id"), [

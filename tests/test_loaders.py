@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.loaders import LoadError, iter_files, load
+from parksum.text.loaders import LoadError, iter_files, load
 from tests.conftest import DATA
 
 FILES = DATA / "files"

@@ -2,8 +2,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.core import Tags
-from pipeline.manifest import Manifest, ManifestError
+from parksum.process.manifest import Manifest, ManifestError
+from parksum.process.runner import Tags
 
 
 def test_manifest_in_folder_is_found_and_flags_win(tmp_path):

@@ -1,7 +1,7 @@
 import pytest
 
-from pipeline.doc import Document
-from pipeline.metadata import DocumentMetadata
+from parksum.structure.metadata import DocumentMetadata
+from parksum.text.doc import Document
 
 
 @pytest.fixture(scope="module")

@@ -3,18 +3,18 @@ import sys
 
 import pytest
 
-from extractors.ner.component import (
+from parksum.extractors.ner.component import (
     EntityExtractor,
     ModelMissingWarning,
     ModelNer,
     load_models,
+    member_paths,
     missing_models,
     runs_across_clauses,
 )
-from extractors.ner.gazetteer import RuleNer, Span
-from extractors.ner.train import MEMBERS
-from pipeline.doc import Document
-from pipeline.outline import OutlineSegmenter
+from parksum.extractors.ner.gazetteer import RuleNer, Span
+from parksum.structure.outline import OutlineSegmenter
+from parksum.text.doc import Document
 from tests.conftest import ROOT
 
 TEXT = "一、主要工作\n园区与**铝业签约，市生态环境局开展检查。\n二、存在问题\n印发《园区安全生产方案》。\n"
@@ -23,7 +23,7 @@ TEXT = "一、主要工作\n园区与**铝业签约，市生态环境局开展�
 def test_missing_model_warns_and_runs_the_rules(tmp_path):
     load_models.cache_clear()
     with pytest.warns(ModelMissingWarning, match="rules alone"):
-        extractor = EntityExtractor(model_paths=(MEMBERS[0], tmp_path / "nowhere"))
+        extractor = EntityExtractor(members=(member_paths()[0], tmp_path / "nowhere"))
     doc = extractor(OutlineSegmenter()(Document(text=TEXT, name="t.txt")))
     found = {(e.text, e.label, e.masked, e.source) for e in doc.entities}
     assert found == {("**铝业", "COMPANY", True, "rules"), ("市生态环境局", "ORG", False, "rules"),
@@ -37,15 +37,15 @@ def test_missing_model_warns_and_runs_the_rules(tmp_path):
 def test_model_entities_say_whether_the_rules_found_them_too():
     load_models.cache_clear()
     text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
-    doc = EntityExtractor(use_model=True)(OutlineSegmenter()(Document(text=text, name="002.txt")))
+    doc = EntityExtractor(ner=True)(OutlineSegmenter()(Document(text=text, name="002.txt")))
     rule_spans = {(s.start, s.end, s.label) for s in RuleNer()(text)}
     assert doc.entities and all(text[e.start:e.end] == e.text for e in doc.entities)
     assert all((e.source == "rules") == ((e.start, e.end, e.label) in rule_spans) for e in doc.entities)
 
 
 def test_no_ner_runs_the_rules_without_importing_spacy():
-    code = ("import sys; from pipeline.core import Pipeline; d = Pipeline(models=False).process_file(sys.argv[1]); "
-            "print('spacy' in sys.modules, bool(d.entities))")
+    code = ("import sys; from parksum.process.runner import Pipeline; "
+            "d = Pipeline(ner=False).process_file(sys.argv[1]); print('spacy' in sys.modules, bool(d.entities))")
     out = subprocess.run([sys.executable, "-c", code, str(ROOT / "corpus" / "002_8f1f4c12a115cc13.txt")],
                          cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]

@@ -2,7 +2,7 @@ import json
 
 import pytest
 
-from extractors.ner.gazetteer import RuleNer
+from parksum.extractors.ner.gazetteer import RuleNer
 from tests.conftest import DATA
 
 CASES = [json.loads(line) for line in (DATA / "ner_rule_cases.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -1,4 +1,4 @@
-from pipeline.normalize import normalize
+from parksum.text.normalize import normalize
 
 
 def test_normalisation_keeps_length_and_offsets():

@@ -1,6 +1,6 @@
 import pytest
 
-from pipeline.numerals import chinese_value, ordinal_value
+from parksum.text.numerals import chinese_value, ordinal_value
 
 
 @pytest.mark.parametrize(("numeral", "value"), [

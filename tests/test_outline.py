@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from pipeline.doc import Document
-from pipeline.outline import OutlineSegmenter
+from parksum.structure.outline import OutlineSegmenter
+from parksum.text.doc import Document
 from tests.conftest import DATA
 
 CASES = [json.loads(line) for line in (DATA / "outline_cases.jsonl").read_text(encoding="utf-8").splitlines()]

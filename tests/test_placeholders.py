@@ -3,9 +3,9 @@ import json
 
 import pytest
 
-from extractors.placeholders import masked_view
-from pipeline.core import Pipeline
-from pipeline.doc import Document
+from parksum.extractors.placeholders import masked_view
+from parksum.process.runner import Pipeline
+from parksum.text.doc import Document
 from tests.conftest import DATA
 
 CASES = [json.loads(line) for line in (DATA / "placeholder_cases.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -13,7 +13,7 @@ CASES = [json.loads(line) for line in (DATA / "placeholder_cases.jsonl").read_te
 
 @pytest.fixture(scope="module")
 def pipeline():
-    return Pipeline(["outline", "placeholders", "quantities"])
+    return Pipeline(["outline", "quantities", "placeholders"])
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["id"])

@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-from pipeline.core import Pipeline
-from pipeline.doc import Document
+from parksum.process.runner import Pipeline
+from parksum.text.doc import Document
 from tests.conftest import DATA
 
 CASES = [json.loads(line) for line in (DATA / "quantity_cases.jsonl").read_text(encoding="utf-8").splitlines()]

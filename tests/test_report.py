@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from pipeline.cli import EXIT_OK, main
-from pipeline.report import render_html, write_report
+from parksum.analyst.report import render_html, write_report
+from parksum.interfaces.cli import EXIT_OK, main
 from tests.conftest import ROOT
 
 CHROMIUM = Path(os.environ.get("PARKSUM_CHROMIUM", "/usr/bin/chromium"))

@@ -1,8 +1,10 @@
 from sqlalchemy import text
 
-from pipeline.cli import EXIT_OK, EXIT_SOME_FAILED, main
-from pipeline.search import search, snippet
-from pipeline.store import Store
+from parksum.analyst.search import search, snippet
+from parksum.interfaces.cli import EXIT_OK, EXIT_SOME_FAILED, main
+from parksum.process.runner import Pipeline
+from parksum.store.database import Store
+from parksum.text.doc import Document
 
 
 def test_chinese_terms_of_three_or_more_characters_use_the_trigram_index(facts_db):
@@ -21,13 +23,17 @@ def test_two_character_terms_and_filters(facts_db):
     assert search("标准厂房 不存在的词", facts_db).empty
 
 
-def test_index_follows_changed_documents(facts_db):
-    assert len(search("标准厂房", facts_db)) == 4
-    store = Store(facts_db)
-    with store.engine.begin() as conn:
-        conn.execute(text("UPDATE sections SET text = replace(text, '标准厂房', '厂区') WHERE kind = 'problems'"))
-        conn.execute(text("UPDATE documents SET ingested_at = '2025-01-01'"))
-    assert len(search("标准厂房", facts_db)) == 2
+def test_the_index_is_written_with_each_document_and_replaced_with_it(db_url):
+    store = Store(db_url, write=True)
+    outline = Pipeline(["metadata", "outline"])
+
+    def upload(text: str) -> Document:  # one upload (same sha256) processed twice, its text changed
+        return outline(Document(text=text, name="a.txt", sha256="same-upload"))
+
+    store.ingest(upload("一、主要工作\n新建标准厂房8万平方米。\n二、存在问题\n标准厂房利用率不高。\n"))
+    assert len(search("标准厂房", store)) == 2
+    store.ingest(upload("一、主要工作\n新建标准厂房8万平方米。\n二、存在问题\n厂区利用率不高。\n"), replace=True)
+    assert len(search("标准厂房", store)) == 1 and len(search("厂区利用率", store)) == 1
 
 
 def test_snippet_marks_terms_in_context():

@@ -1,8 +1,8 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from pipeline.core import Pipeline, Tags
-from pipeline.store import SCHEMA_VERSION, DocumentRow, SectionRow, Store, database_url
+from parksum.process.runner import Pipeline, Tags
+from parksum.store.database import SCHEMA_VERSION, DocumentRow, SectionRow, Store, database_url
 from tests.conftest import DATA
 
 SAMPLE = DATA / "files" / "utf8.txt"
@@ -19,7 +19,7 @@ def _count(store, table):
 
 
 def test_document_and_sections_are_stored_with_provenance(db_url, doc):
-    store = Store(db_url)
+    store = Store(db_url, write=True)
     assert store.ingest(doc).status == "stored"
     with store.engine.connect() as conn:
         row = conn.execute(select(DocumentRow)).one()
@@ -37,7 +37,7 @@ def test_document_and_sections_are_stored_with_provenance(db_url, doc):
 
 
 def test_same_content_is_stored_once_and_replace_reprocesses(db_url, doc):
-    store = Store(db_url)
+    store = Store(db_url, write=True)
     first = store.ingest(doc)
     assert store.ingest(doc).status == "unchanged"
     again = store.ingest(doc, replace=True)
@@ -47,7 +47,7 @@ def test_same_content_is_stored_once_and_replace_reprocesses(db_url, doc):
 
 
 def test_a_failed_ingest_stores_nothing(db_url, doc, monkeypatch):
-    store = Store(db_url)
+    store = Store(db_url, write=True)
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("disk full")
@@ -59,8 +59,8 @@ def test_a_failed_ingest_stores_nothing(db_url, doc, monkeypatch):
 
 
 def test_schema_version_is_recorded_once(db_url):
-    Store(db_url)
-    store = Store(db_url)
+    Store(db_url, write=True)
+    store = Store(db_url, write=True)
     with store.engine.connect() as conn:
         versions = conn.execute(text("SELECT version FROM schema_version")).scalars().all()
     assert versions == list(range(1, SCHEMA_VERSION + 1))
@@ -76,15 +76,15 @@ def test_database_url_from_path_env_or_default(monkeypatch):
 
 
 def test_entities_are_stored_with_their_section_and_listed_by_park(db_url):
-    from pipeline.doc import Document, Entity
-    from pipeline.outline import OutlineSegmenter
-    from pipeline.store import EntityRow
+    from parksum.store.database import EntityRow
+    from parksum.structure.outline import OutlineSegmenter
+    from parksum.text.doc import Document, Entity
 
     text = "一、主要工作\n与**铝业、铭翔铝业签约。\n"
     doc = OutlineSegmenter()(Document(text=text, name="e.txt", park="高新园", sha256="e" * 64))
     doc.entities = [Entity(8, 12, "**铝业", "COMPANY", True, "model", 1),
                     Entity(13, 17, "铭翔铝业", "COMPANY", False, "rules", 1)]
-    store = Store(db_url)
+    store = Store(db_url, write=True)
     store.ingest(doc)
     with store.engine.connect() as conn:
         rows = conn.execute(select(EntityRow).order_by(EntityRow.start)).all()

@@ -1,6 +1,6 @@
 import pytest
 
-from extractors.units import unit_for
+from parksum.extractors.units import unit_for
 
 
 @pytest.mark.parametrize(("written", "base", "factor", "counts"), [

@@ -1,7 +1,7 @@
 """The views are the interface analysts query in SQL: check them with plain SQL."""
 from sqlalchemy import text
 
-from pipeline.store import Store
+from parksum.store.database import Store
 
 
 def _rows(db, sql):
@@ -43,7 +43,10 @@ def test_masked_values_and_mentions_keep_provenance(facts_db):
     assert all(body[start:end] == figure for body, start, end, figure in spans)
 
 
-def test_views_are_recreated_on_open(facts_db):
+def test_views_are_recreated_when_the_store_is_written_not_when_it_is_read(facts_db):
     with Store(facts_db).engine.begin() as conn:
         conn.execute(text("DROP VIEW facts"))
+    with Store(facts_db).engine.connect() as conn:  # opening to read changes nothing
+        assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'facts'")).scalar() == 0
+    Store(facts_db, write=True)
     assert _rows(facts_db, "SELECT count(*) FROM facts") == [(10,)]

@@ -4,11 +4,12 @@ The model is an ensemble (models/ner/ensemble.json): two spaCy models, which rea
 as features (extractors/ner/features.py), and the rules vote, and a name at least two of the three
 find is kept. An entity's `source` says whether the rules found the same span ("rules") or only the
 models did ("model"). Without the trained models the component warns once and runs the rules
-alone, so that ingest keeps working; with `use_model = false` (pipeline.toml, or --no-ner) it never
-loads spaCy.
+alone, so that ingest keeps working; with `ner = false` (pipeline.toml, `Pipeline(ner=False)` or
+`--no-ner`) it never loads spaCy.
 """
 from __future__ import annotations
 
+import json
 import re
 import warnings
 from collections import Counter
@@ -16,11 +17,11 @@ from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
-from extractors.ner.gazetteer import RuleNer, Span, gazetteer
-from extractors.ner.segment import mask_pattern
-from extractors.ner.train import ENSEMBLE, MEMBERS
-from pipeline.doc import Document, Entity
-from pipeline.resources import load_json
+from parksum import paths
+from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
+from parksum.extractors.ner.segment import mask_pattern
+from parksum.extractors.placeholders import mask_spec
+from parksum.text.doc import Document, Entity
 
 # The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
 # saw a name run across 。, and must not be given the chance.
@@ -32,7 +33,7 @@ def _clause_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """Quoted and bracketed passages (the placeholders' term quotes and the names' brackets), which may
     hold clause marks inside a name (“千村示范、万村整治”工程), and the clause marks themselves."""
     g = gazetteer()
-    pairs = load_json("extractors", "masks.json")["term_quotes"] | g["name_brackets"]
+    pairs = mask_spec()["term_quotes"] | g["name_brackets"]
     enclosed = "|".join(f"{re.escape(a)}[^{re.escape(b)}]*{re.escape(b)}" for a, b in pairs.items())
     return re.compile(enclosed), re.compile(f"[{re.escape(g['clause_marks'])}]")
 
@@ -48,32 +49,49 @@ class ModelMissingWarning(UserWarning):
     pass
 
 
-def missing_models(paths: tuple[Path, ...] = MEMBERS) -> list[Path]:
-    """The members of the ensemble that have not been built (`make model`)."""
-    return [path for path in paths if not (path / "meta.json").is_file()]
+def model_dir() -> Path:
+    """models/ner: the spaCy config, ensemble.json and one folder per trained member."""
+    return paths.models_dir() / "ner"
 
 
 @cache
-def load_models(paths: tuple[Path, ...] = MEMBERS) -> list | None:
+def ensemble() -> dict:
+    """models/ner/ensemble.json: the members (each with its training overrides) and the votes a name needs."""
+    return json.loads((model_dir() / "ensemble.json").read_text(encoding="utf-8"))
+
+
+def member_paths() -> tuple[Path, ...]:
+    return tuple(model_dir() / name for name in ensemble()["members"])
+
+
+def missing_models(members: tuple[Path, ...] | None = None) -> list[Path]:
+    """The members of the ensemble that have not been built (`make model`)."""
+    return [path for path in members or member_paths() if not (path / "meta.json").is_file()]
+
+
+@cache
+def load_models(members: tuple[Path, ...] | None = None) -> list | None:
     """The trained spaCy pipelines, or None (with a warning) when one of them has not been built."""
-    missing = missing_models(paths)
+    members = members or member_paths()
+    missing = missing_models(members)
     if missing:
         warnings.warn(f"NER model not found at {', '.join(map(str, missing))}: entities come from the rules "
                       "alone (build it with `make model`)", ModelMissingWarning, stacklevel=2)
         return None
     import spacy
 
-    import extractors.ner.features  # noqa: F401  registers the models' tokenizer
+    import parksum.extractors.ner.features  # noqa: F401  registers the models' tokenizer
 
-    return [spacy.load(path) for path in paths]
+    return [spacy.load(path) for path in members]
 
 
 class ModelNer:
     """Entities found by vote: each model reads the text sentence by sentence (less names run across
     clauses), and a span and label found by at least `min_votes` of the models and the rules is kept."""
 
-    def __init__(self, nlps: Sequence, min_votes: int = ENSEMBLE["min_votes"], rules: RuleNer | None = None) -> None:
-        self.nlps, self.min_votes, self.rules = nlps, min_votes, rules
+    def __init__(self, nlps: Sequence, min_votes: int | None = None, rules: RuleNer | None = None) -> None:
+        self.nlps, self.rules = nlps, rules
+        self.min_votes = min_votes if min_votes is not None else ensemble()["min_votes"]
 
     def __call__(self, text: str, rule_spans: list[Span] | None = None) -> list[Span]:
         """`rule_spans`, when the caller has them already, are the rules' vote (not run again)."""
@@ -101,9 +119,9 @@ class ModelNer:
 class EntityExtractor:
     """Pipeline component: fills `doc.entities` with each name's label, span, mask flag and section."""
 
-    def __init__(self, use_model: bool = True, model_paths: tuple[Path, ...] = MEMBERS) -> None:
+    def __init__(self, ner: bool = True, members: tuple[Path, ...] | None = None) -> None:
         self.rules = RuleNer()
-        nlps = load_models(model_paths) if use_model else None  # no model, no spaCy import
+        nlps = load_models(members) if ner else None  # no model, no spaCy import
         self.model = ModelNer(nlps, rules=self.rules) if nlps is not None else None
 
     def __call__(self, doc: Document) -> Document:

@@ -10,18 +10,16 @@ so importing this module is what lets `spacy.load` read models/ner.
 """
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.tokens import Doc
-from spacy.training import Example
 from spacy.vocab import Vocab
 
-from extractors.ner.gazetteer import RuleNer
-from extractors.ner.segment import pos_tokens
+from parksum.extractors.ner.gazetteer import RuleNer
+from parksum.extractors.ner.segment import pos_tokens
 
 
 # Training tokenizes every sentence once an epoch: the features of recent texts are kept.
@@ -70,25 +68,6 @@ class CharFeatureTokenizer:
 @spacy.registry.tokenizers("parksum.char_features.v1")
 def create_tokenizer():
     return lambda nlp: CharFeatureTokenizer(nlp.vocab)
-
-
-@spacy.registry.augmenters("parksum.hide_rule_tags.v1")
-def create_rule_tag_hider(rate: float):
-    """Training only: hide the rules' labels (all O) from a share of the examples, so that the model
-    also learns to find names from the characters and words alone and does not just copy the rules,
-    which split and miss names the way they were written."""
-    rng = random.Random(0)
-
-    def hide(nlp, example: Example) -> Iterator[Example]:
-        if rng.random() >= rate:
-            yield example
-            return
-        predicted = example.predicted.copy()
-        for token in predicted:
-            token.tag_ = "O"
-        yield Example(predicted, example.reference)
-
-    return hide
 
 
 def bio_tags(length: int, spans: Iterable[tuple[int, int, str]]) -> list[str]:

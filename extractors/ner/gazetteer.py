@@ -13,8 +13,8 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 
-from extractors.ner.segment import Token, in_dictionary, mask_pattern, pos_tokens
-from pipeline.resources import load_csv, load_json
+from parksum.extractors.ner.segment import Token, in_dictionary, mask_pattern, pos_tokens
+from parksum.text.resources import load_csv, load_json
 
 LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
 PROPER_POS = {"ns", "nt", "nr", "nrt", "nrfg", "eng", "mask"}
@@ -31,14 +31,19 @@ class Span:
 
 
 def gazetteer() -> dict:
-    return load_json("extractors", "ner_gazetteer.json")
+    return load_json("parksum.extractors", "ner_gazetteer.json")
+
+
+def places() -> list[str]:
+    """data/ner_places.csv: China's divisions and the world's countries (built by `make places`)."""
+    return [row["name"] for row in load_csv("parksum.extractors", "ner_places.csv")]
 
 
 @cache
 def _compiled() -> dict:
     g = gazetteer()
     names = {label: set(words) for label, words in g["names"].items()}
-    name_label = {row["name"]: "PLACE" for row in load_csv("extractors", "ner_places.csv")}
+    name_label = dict.fromkeys(places(), "PLACE")
     name_label |= {w: label for label, words in names.items() for w in words}  # the hand-kept lists come first
     suffixes = sorted(((s, label) for label, words in g["suffixes"].items() for s in words),
                       key=lambda pair: -len(pair[0]))

@@ -1,22 +1,21 @@
-"""Word segmentation: jieba with the project's domain dictionary, or a pkuseg model trained here.
+"""Word segmentation: jieba with the project's domain dictionary (extractors/data/jieba_user_dict.txt).
 
 Mask runs (`***`, `xx`, `××`) are one token each, whatever the segmenter makes of them:
 a masked name is still a name.
 """
 from __future__ import annotations
 
+import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
-from pipeline.resources import load_csv, load_json
+from parksum.extractors.placeholders import mask_spec
 
+# Built from the lexicons by `make data` (parksum.extractors.training.dictionary).
 USER_DICT = "jieba_user_dict.txt"
-PKUSEG_MODEL = Path(__file__).resolve().parents[2] / "models" / "pkuseg"
-# jieba tags for the user dictionary's words, by the label of the name they are
-POS_BY_LABEL = {"ORG": "nt", "COMPANY": "nt", "PLACE": "ns", "INDUSTRY": "nz"}
 
 
 @dataclass(frozen=True)
@@ -29,37 +28,12 @@ class Token:
 
 @cache
 def mask_pattern() -> re.Pattern[str]:
-    g = load_json("extractors", "ner_gazetteer.json")
-    marks, latin = re.escape(g["mask_chars"]), g["mask_latin"]
-    # Latin x/X masks only count next to Chinese, so that "XX" in English text stays a word.
+    """Mask runs as the placeholders see them (masks.json): Latin x/X only next to Chinese, so that
+    "XX" in English text stays a word."""
+    spec = mask_spec()
+    latin = spec["latin_marks"]
+    marks = re.escape("".join(c for c in spec["marks"] if c not in latin))
     return re.compile(f"[{marks}]+|(?<=[\u4e00-\u9fff])[{latin}]+|[{latin}]+(?=[\u4e00-\u9fff])")
-
-
-def build_user_dict() -> str:
-    """The jieba user dictionary: indicator aliases, listed names, name suffixes and places, one a line."""
-    g = load_json("extractors", "ner_gazetteer.json")
-    entries: dict[str, str] = {}
-    for row in load_csv("extractors", "indicators.csv"):
-        for alias in row["aliases"].split("|"):
-            if re.fullmatch(r"[\u4e00-\u9fff]{2,}", alias):
-                entries[alias] = "n"
-    for words in g["suffixes"].values():
-        for word in words:
-            if len(word) > 1:
-                entries.setdefault(word, "n")
-    for label, words in g["names"].items():
-        for word in words:
-            entries[word] = POS_BY_LABEL.get(label, "nz")
-    for row in load_csv("extractors", "ner_places.csv"):
-        entries.setdefault(row["name"], POS_BY_LABEL["PLACE"])
-    return "".join(f"{word} 1000 {pos}\n" for word, pos in sorted(entries.items()))
-
-
-def write_user_dict() -> int:
-    """Rewrite extractors/data/jieba_user_dict.txt (`make places`); the number of words."""
-    text = build_user_dict()
-    Path(__file__).resolve().parents[1].joinpath("data", USER_DICT).write_text(text, encoding="utf-8")
-    return text.count("\n")
 
 
 @cache
@@ -67,9 +41,10 @@ def _jieba():
     import jieba
     import jieba.posseg
 
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines would break into progress bars
     tokenizer = jieba.Tokenizer()
     tokenizer.initialize()
-    with resources.as_file(resources.files("extractors").joinpath("data", USER_DICT)) as path:
+    with resources.as_file(resources.files("parksum.extractors").joinpath("data", USER_DICT)) as path:
         tokenizer.load_userdict(str(path))
     return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
 
@@ -107,26 +82,11 @@ def pos_tokens(text: str) -> list[Token]:
     return tokens
 
 
-def cut(text: str, segmenter: str = "jieba") -> list[str]:
-    """Words of `text` by `jieba` (with the domain dictionary) or `pkuseg` (models/pkuseg)."""
-    if segmenter == "jieba":
-        tokenizer, _ = _jieba()
-        split = lambda piece: tokenizer.lcut(piece, HMM=True)  # noqa: E731
-    elif segmenter == "pkuseg":
-        model = _pkuseg()
-        split = model.cut
-    else:
-        raise ValueError(f"unknown segmenter {segmenter!r}: jieba or pkuseg")
+def cut(text: str, split: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Words of `text` by jieba with the domain dictionary, or by `split` (another segmenter); a mask
+    run is one word."""
+    split = split or (lambda piece: _jieba()[0].lcut(piece, HMM=True))
     words: list[str] = []
     for start, end, is_mask in _pieces(text):
         words.extend([text[start:end]] if is_mask else [w for w in split(text[start:end]) if w])
     return words
-
-
-@cache
-def _pkuseg():
-    import spacy_pkuseg
-
-    if not (PKUSEG_MODEL / "features.msgpack").is_file():
-        raise FileNotFoundError(f"no pkuseg model in {PKUSEG_MODEL}: run `make segmenter`")
-    return spacy_pkuseg.pkuseg(model_name=str(PKUSEG_MODEL))

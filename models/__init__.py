@@ -1,0 +1,1 @@
+"""Trained models, installed as `parksum.models` (see README.md here for how each is rebuilt)."""

@@ -1,0 +1,454 @@
+"""`parksum`: the command line, a thin layer over the Python API."""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from parksum import __version__
+from parksum.process.manifest import Manifest, ManifestError
+from parksum.process.runner import STRUCTURE, Pipeline
+from parksum.text.doc import Document
+from parksum.text.loaders import LoadError, iter_files
+
+log = logging.getLogger("parksum")
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+DESCRIPTION = """\
+parksum turns Chinese industrial-park work summaries (园区工作总结, 述职报告, 讲话) into
+structured data: the outline of each document, every reported figure and every masked
+value, stored with the section and character span it came from.
+"""
+
+EXAMPLES = """\
+examples:
+  parksum ingest corpus/                     store every .txt/.docx/.pdf under corpus/ in parks.db
+  parksum ingest report.docx --park 高新园 --year 2023
+  parksum summary                            documents and sections per kind in parks.db
+  parksum outline corpus/000_92d85f14430dc49d.txt
+  parksum extract corpus/*.txt --out out/    one JSON file per document, no database
+  parksum compare --indicator 规上工业总产值 税收   parks side by side
+  parksum search 标准厂房 --kind problems        sections that mention it
+  parksum report --out report.html --xlsx report.xlsx
+  parksum browse                             explore parks.db in Datasette, read-only
+  parksum entities --label COMPANY           which companies each park names, counted
+  parksum train-ner && parksum evaluate-ner  rebuild the NER model; score it against the rules
+
+The database is parks.db unless --db or $PARKSUM_DB names another (a file path, or any
+SQLAlchemy URL such as postgresql://user@host/parks).
+"""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose - args.quiet)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.handler(args)
+    except (ManifestError, FileNotFoundError) as exc:  # a bad manifest, a missing database or corpus
+        log.error("%s", exc)
+        return EXIT_USAGE
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parksum", description=DESCRIPTION, epilog=EXAMPLES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"parksum {__version__}")
+    _verbosity(parser)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    ingest = _command(commands, "ingest", cmd_ingest, "process files and store them in the database",
+                      "parksum ingest corpus/\n  parksum ingest a.txt b.pdf --park 高新园 --year 2022 --db parks.db",
+                      "Each file is stored whole or not at all. The same content ingested twice is stored\n"
+                      "once; --replace processes it again. Exit status: 0 when every file was stored,\n"
+                      "1 when some failed (they are listed at the end), 2 on usage errors.")
+    _inputs(ingest)
+    _tags(ingest)
+    _db(ingest)
+    ingest.add_argument("--replace", action="store_true", help="re-process documents already stored")
+    _no_ner(ingest)
+
+    extract = _command(commands, "extract", cmd_extract, "write one JSON file per document (no database)",
+                       "parksum extract corpus/*.txt --out out/",
+                       "Writes OUT/<file stem>.json in the shape of the gold CONTRACT.md: title, headings\n"
+                       "(with depth, kind and path), quantities, placeholders and entities.")
+    _inputs(extract)
+    _tags(extract)
+    extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
+    _no_ner(extract)
+
+    outline = _command(commands, "outline", cmd_outline, "print a document's outline tree",
+                       "parksum outline corpus/002_8f1f4c12a115cc13.txt",
+                       "One section a line, indented by depth: marker, title and kind\n"
+                       "(achievements, problems, plans, other).")
+    outline.add_argument("file", type=Path, help="a .txt, .docx or .pdf file")
+
+    summary = _command(commands, "summary", cmd_summary, "count what the database holds",
+                       "parksum summary --db parks.db", "Documents per park and sections per kind.")
+    _db(summary)
+
+    compare = _command(commands, "compare", cmd_compare, "compare parks on indicators",
+                       "parksum compare --indicator 规上工业总产值 tax_revenue --format xlsx --out compare.xlsx",
+                       "One row per park, per indicator its value, unit, growth (%) and period. An indicator\n"
+                       "is a canonical id (tax_revenue), a canonical name (税收), any alias in\n"
+                       "extractors/data/indicators.csv (实缴税金) or a phrase as written in the documents.\n"
+                       "Without --status the actual figure is shown, else the forecast, else the target;\n"
+                       "without --period the latest year. Masked figures read \"masked\", figures a park\n"
+                       "does not report are empty. Conflicting figures: see `parksum report` or the\n"
+                       "fact_conflicts view.")
+    compare.add_argument("--indicator", nargs="+", required=True, metavar="ID_OR_NAME",
+                         help="indicators to compare, as columns")
+    compare.add_argument("--period", type=int, metavar="YEAR", help="the year the figures are for")
+    compare.add_argument("--status", choices=("actual", "forecast", "target"), help="only figures of this status")
+    compare.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                         help="output format (default: table; xlsx needs --out)")
+    compare.add_argument("--sources", action="store_true", help="add each figure's source sentence")
+    compare.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    _db(compare)
+
+    metrics = _command(commands, "metrics", cmd_metrics, "list extracted figures with their source sentence",
+                       "parksum metrics --indicator 规上工业总产值 --status actual --format csv > out.csv",
+                       "One row per figure: park, document, section path, indicator, the text as written,\n"
+                       "value (masked figures read 'masked', never 0 or blank), unit, role, qualifier,\n"
+                       "status (actual, forecast, target), period and the sentence it came from.\n"
+                       "--indicator takes a canonical id, a Chinese name, an alias or a phrase as written;\n"
+                       "--period a year (2022) or a period as written (1-10月).")
+    metrics.add_argument("--indicator", nargs="+", metavar="ID_OR_NAME", help="indicators to list")
+    metrics.add_argument("--park", help="one park")
+    metrics.add_argument("--period", help="a year, or a period as written")
+    metrics.add_argument("--status", choices=("actual", "forecast", "target"))
+    metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    metrics.add_argument("--sentence", action="store_true", help="show the source sentence in the table too")
+    _db(metrics)
+
+    unmapped = _command(commands, "unmapped", cmd_unmapped, "list indicator phrases the lexicon does not map",
+                        "parksum unmapped --db parks.db",
+                        "Phrases of extracted figures that no alias in extractors/data/indicators.csv\n"
+                        "covers, most frequent first: add them as aliases to grow the lexicon.")
+    _db(unmapped)
+
+    search = _command(commands, "search", cmd_search, "full-text search over sections",
+                      "parksum search 标准厂房 --park 高新工业园",
+                      "Finds sections holding every word of QUERY (separate words with spaces) and prints\n"
+                      "park, document, section path and a snippet with the words in [brackets], best\n"
+                      "first. Words of 3+ characters use the SQLite FTS5 trigram index; shorter ones\n"
+                      "(厂房) are matched as substrings.")
+    search.add_argument("query", help="words to find, e.g. 标准厂房 or \"招商 签约\"")
+    search.add_argument("--park", help="only this park's documents")
+    search.add_argument("--kind", choices=("achievements", "problems", "plans", "other"),
+                        help="only sections of this kind")
+    search.add_argument("--limit", type=int, default=20, help="at most this many results (default: 20)")
+    _db(search)
+
+    report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
+                      "parksum report --out report.html --xlsx report.xlsx",
+                      "report.html is one self-contained file that opens offline: per indicator a table\n"
+                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
+                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
+                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
+                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+    report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
+    report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
+    _db(report)
+
+    browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
+                      "parksum browse --db parks.db --port 8001",
+                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
+                      "with a description of every table and view, full-text search on sections and\n"
+                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Stop it with Ctrl-C.")
+    browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
+    browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
+    _db(browse)
+    entities = _command(commands, "entities", cmd_entities, "list the named entities in the database, counted",
+                        "parksum entities --park 高新园 --label COMPANY --format csv",
+                        "One row per park, label and name, with its number of mentions and documents.\n"
+                        "Labels: ORG, COMPANY, PLACE, PROJECT, DOC, INDUSTRY. Masked names (**铝业) count too.")
+    _db(entities)
+    entities.add_argument("--park", help="only this park")
+    entities.add_argument("--label", help="only this label (ORG, COMPANY, PLACE, PROJECT, DOC, INDUSTRY)")
+    entities.add_argument("--format", choices=("table", "csv", "json"), default="table", help="default: table")
+
+    _command(commands, "train-ner", cmd_train_ner, "rebuild the NER model in models/ner from scratch",
+             "parksum train-ner", "Hand-annotated sentences (corpus/ner/train_corrections.jsonl and\n"
+             "park_style_train.jsonl) and the rules' labels on the government work reports (2023-2025\n"
+             "held out), then spaCy training with models/ner/config.cfg, one process per member of the\n"
+             "ensemble (models/ner/ensemble.json). About 15 minutes on two cores.")
+    _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
+             "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
+             "corpus/ner/heldout.jsonl (the evaluation set, also split into park summaries and national\n"
+             "reports), corpus/ner/dev.jsonl and park_style_dev.jsonl (the sets that pick the model's\n"
+             "checkpoint), for the rules alone, each member of the ensemble alone and the model (their vote).")
+    segment = _command(commands, "compare-segmenters", cmd_compare_segmenters,
+                       "score jieba and pkuseg on the hand-segmented sample",
+                       "parksum compare-segmenters", "Word-level precision, recall and F1 on corpus/seg/gold.txt.")
+    segment.add_argument("--gold", type=Path, default=None, help="default: corpus/seg/gold.txt")
+    return parser
+
+
+def _command(commands: argparse._SubParsersAction, name: str, handler: Callable[[argparse.Namespace], int],
+             help_text: str, example: str, details: str) -> argparse.ArgumentParser:
+    sub = commands.add_parser(name, help=help_text, description=f"{help_text[0].upper()}{help_text[1:]}.\n\n"
+                              f"{details}", epilog=f"example:\n  {example}",
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub.set_defaults(handler=handler)
+    _verbosity(sub)
+    return sub
+
+
+def _verbosity(parser: argparse.ArgumentParser) -> None:
+    """-q and -v, accepted before or after the command (`parksum -q ingest …`, `parksum ingest … -v`)."""
+    default = argparse.SUPPRESS if parser.prog != "parksum" else 0
+    parser.add_argument("-q", "--quiet", action="count", default=default,
+                        help="less output: no progress bar or per-file lines, errors only (-qq: not even those)")
+    parser.add_argument("-v", "--verbose", action="count", default=default, help="more output (-vv: debugging)")
+
+
+def _configure_logging(level: int) -> None:
+    """Messages go to stderr through `logging`; -q/-v move the threshold; libraries' chatter is quiet."""
+    threshold = {-2: logging.CRITICAL + 1, -1: logging.ERROR, 0: logging.INFO, 1: logging.DEBUG}
+    logging.basicConfig(format="parksum: %(message)s", level=threshold[max(-2, min(1, level))], force=True)
+    logging.captureWarnings(True)  # the NER component's "model not found" warning is a log line too
+    for noisy in ("jieba", "spacy", "datasette"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLogger().level))
+
+
+def _inputs(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="files, or folders searched recursively for .txt, .docx and .pdf")
+
+
+def _tags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--park", help="park name for every file (wins over the manifest)")
+    parser.add_argument("--year", type=int, help="year for files whose title and text name none")
+    parser.add_argument("--manifest", type=Path, metavar="CSV",
+                        help="CSV with columns file,park,year (default: manifest.csv in each folder given)")
+
+
+def _db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", help="database file or SQLAlchemy URL (default: $PARKSUM_DB or parks.db)")
+
+
+def _no_ner(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-ner", dest="ner", action="store_false",
+                        help="rules only: skip the NER model (spaCy is then not even imported)")
+
+
+def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int:
+    """Run the pipeline over the inputs with a progress bar; list failures at the end."""
+    manifest = Manifest.for_inputs(args.paths, args.manifest, args.park, args.year)
+    files = list(iter_files(args.paths))
+    if not files:
+        log.error("no .txt, .docx or .pdf files found")
+        return EXIT_SOME_FAILED
+    pipeline = Pipeline(ner=args.ner)
+    failures: list[LoadError] = []
+    quiet = args.quiet > 0
+    with tqdm(files, unit="file", disable=True if quiet else None, file=sys.stderr) as bar:
+        for path in bar:
+            bar.set_postfix_str(path.name[:30])
+            try:
+                doc = pipeline.process_file(path, manifest.tags(path))
+            except LoadError as error:
+                failures.append(error)
+                tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
+                continue
+            status = handle(doc)
+            if not quiet:
+                tqdm.write(f"{status:10s} {path}")
+    if failures:
+        log.error("%d of %d files failed:\n%s", len(failures), len(files),
+                  "\n".join(f"  {error.path}: {error.reason}" for error in failures))
+        return EXIT_SOME_FAILED
+    return EXIT_OK
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from parksum.store import Store
+
+    store = Store(args.db, write=True)
+    status = _process(args, lambda doc: store.ingest(doc, replace=args.replace).status)
+    _print_summary(store.summary())
+    return status
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    def write(doc: Document) -> str:
+        target = args.out / f"{Path(doc.name).stem}.json"
+        target.write_text(json.dumps(doc.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
+        return "written"
+
+    return _process(args, write)
+
+
+def cmd_outline(args: argparse.Namespace) -> int:
+    try:
+        doc = Pipeline(STRUCTURE).process_file(args.file)
+    except LoadError as error:
+        log.error("%s", error)
+        return EXIT_SOME_FAILED
+    print(f"{doc.name}  title: {doc.title or '-'}  type: {doc.doc_type}  year: {doc.year or '-'}")
+    for section in doc.sections:
+        if section.marker is None:
+            preamble = doc.text[:doc.headings[0].start if doc.headings else len(doc.text)].strip()
+            print(f"(preamble, {len(preamble)} characters)")
+            continue
+        title = section.title if len(section.title) <= 40 else section.title[:39] + "…"
+        print(f"{'  ' * (section.depth - 1)}{section.marker} {title}  [{section.kind}]")
+    return EXIT_OK
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from parksum.store import Store
+
+    _print_summary(Store(args.db).summary())
+    return EXIT_OK
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from parksum.analyst.compare import compare, write
+
+    if args.format == "xlsx" and args.out is None:
+        log.error("--format xlsx needs --out FILE")
+        return EXIT_USAGE
+    try:
+        table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
+    except LookupError as error:
+        log.error("%s", error.args[0])
+        return EXIT_USAGE
+    write(table, args.format, args.out)
+    if args.out is not None:
+        print(f"written {args.out}")
+    return EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace) -> int:
+    from parksum.analyst.compare import write
+    from parksum.analyst.facts import metrics
+
+    try:
+        table = metrics(args.db, indicators=args.indicator, park=args.park, period=args.period, status=args.status)
+    except LookupError as error:
+        log.error("%s", error.args[0])
+        return EXIT_USAGE
+    if args.format == "table":
+        table = table.drop(columns=[c for c in ("start", "end", "period_year") if c in table]
+                           + ([] if args.sentence else ["sentence"]))
+    write(table, args.format)
+    return EXIT_OK
+
+
+def cmd_unmapped(args: argparse.Namespace) -> int:
+    from parksum.analyst.facts import unmapped_indicators
+
+    table = unmapped_indicators(args.db)
+    print(table.to_string() if not table.empty else "every indicator phrase is mapped")
+    print(f"\n{len(table)} unmapped phrases in {int(table['mentions'].sum()) if not table.empty else 0} figures")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from parksum.analyst.search import search
+
+    found = search(args.query, args.db, park=args.park, kind=args.kind, limit=args.limit)
+    if found.empty:
+        log.warning("no section mentions %s", args.query)
+        return EXIT_SOME_FAILED
+    for hit in found.itertuples():
+        heading = hit.heading if len(hit.heading) <= 40 else hit.heading[:39] + "…"
+        print(f"{hit.park}  {hit.document}  {hit.path or '(preamble)'} {heading}  [{hit.kind}]")
+        print(f"    {hit.snippet}")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from parksum.analyst.report import write_report
+
+    write_report(args.db, args.out, args.xlsx)
+    print("\n".join(f"written {path}" for path in (args.out, args.xlsx) if path))
+    return EXIT_OK
+
+
+def cmd_browse(args: argparse.Namespace) -> int:
+    from parksum.interfaces.browse import browse
+
+    try:
+        return browse(args.db, port=args.port, open_browser=not args.no_open)
+    except (ValueError, FileNotFoundError) as error:
+        log.error("%s", error)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return EXIT_OK
+
+
+def _print_summary(summary: dict) -> None:
+    print(f"\ndocuments: {summary['documents']}")
+    for park, count in summary["documents_by_park"].items():
+        print(f"  {park}: {count}")
+    print("sections by kind:")
+    for kind, count in summary["sections_by_kind"].items():
+        print(f"  {kind}: {count}")
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from parksum.analyst.compare import write
+    from parksum.store import Store
+
+    rows = Store(args.db).entities(park=args.park, label=args.label)
+    if args.format != "table":
+        columns = ["park", "label", "text", "masked", "count", "documents"]
+        write(pd.DataFrame(rows, columns=columns).set_index("park"), args.format)
+    else:
+        for park in dict.fromkeys(r["park"] for r in rows):
+            print(park)
+            for label in dict.fromkeys(r["label"] for r in rows if r["park"] == park):
+                group = [r for r in rows if r["park"] == park and r["label"] == label]
+                print(f"  {label} ({sum(r['count'] for r in group)})")
+                for r in group:
+                    print(f"    {r['count']:4d}  {r['text']}{'  [masked]' if r['masked'] else ''}")
+    return EXIT_OK
+
+
+def cmd_train_ner(args: argparse.Namespace) -> int:
+    from parksum.extractors.ner.component import member_paths
+    from parksum.extractors.training.train import train
+
+    seconds = train()
+    print(f"models written to {', '.join(map(str, member_paths()))} in {seconds / 60:.1f} minutes")
+    return EXIT_OK
+
+
+def cmd_evaluate_ner(args: argparse.Namespace) -> int:
+    from parksum.extractors.training.evaluate import EVALUATION_SETS, evaluate_all, format_table, taggers
+
+    systems = taggers()
+    for path in EVALUATION_SETS:
+        if path.is_file():
+            print(f"== {path.name}")
+            for name, table in evaluate_all(path, systems).items():
+                print(format_table(name, table), end="\n\n")
+    return EXIT_OK
+
+
+def cmd_compare_segmenters(args: argparse.Namespace) -> int:
+    from parksum.extractors.training.segment_eval import GOLD, compare
+
+    for name, row in compare(args.gold or GOLD).items():
+        print(f"{name:8s} P {row['precision']:.3f}  R {row['recall']:.3f}  F1 {row['f1']:.3f}")
+    return EXIT_OK

@@ -1,0 +1,4 @@
+"""The store: the only room where SQL lives (tables, views, full-text index, the analyst's queries)."""
+from parksum.store.database import DEFAULT_DB, IngestResult, Store, StoreMissing, database_url, sqlite_file
+
+__all__ = ["DEFAULT_DB", "IngestResult", "Store", "StoreMissing", "database_url", "sqlite_file"]

@@ -1,0 +1,87 @@
+"""The analyst layer's reads: each a query over the tables and views (parksum.store.views), answered
+as a DataFrame. Datasette's canned queries are here too, so that every SQL string lives in the store."""
+from __future__ import annotations
+
+import pandas as pd
+
+from parksum.store.database import Store
+
+
+def facts(store: Store) -> pd.DataFrame:
+    return store.read("SELECT * FROM facts ORDER BY indicator, park, period_year, status")
+
+
+def fact_mention_ids(store: Store) -> pd.DataFrame:
+    return store.read("SELECT fact_key, metric_id FROM fact_mentions ORDER BY metric_id")
+
+
+def conflicts(store: Store) -> pd.DataFrame:
+    return store.read("""
+        SELECT c.park, c.indicator, c.period_year, c.status, c.measure, c.conflict,
+               m.document, m.doc_type, m.document_year, m.section_path, m.text, m.value, m.unit, m.base_value,
+               m.masked, m.choice = 1 AS chosen, m.sentence, m.metric_id, c.fact_key
+        FROM fact_conflicts c
+        JOIN fact_mentions m ON m.fact_key = c.fact_key AND m.measure = c.measure
+        ORDER BY c.indicator, c.park, c.period_year, c.status, c.measure, m.choice""")
+
+
+def masked_values(store: Store) -> pd.DataFrame:
+    return store.read("SELECT * FROM masked_values ORDER BY park, document, metric_id")
+
+
+def mentions(store: Store) -> pd.DataFrame:
+    return store.read("SELECT * FROM metric_mentions ORDER BY park, document, start")
+
+
+def park_names(store: Store) -> list[str]:
+    return store.read("SELECT name FROM parks ORDER BY name")["name"].tolist()
+
+
+def indicator_phrases(store: Store) -> set[str]:
+    """Indicator names as written or canonical, as the metric_mentions view spells them."""
+    return set(store.read("SELECT DISTINCT indicator FROM metric_mentions WHERE indicator IS NOT NULL")["indicator"])
+
+
+def unmapped_phrases(store: Store) -> pd.DataFrame:
+    return store.read("SELECT phrase, count(*) AS mentions FROM metric_mentions "
+                      "WHERE indicator_id IS NULL AND phrase IS NOT NULL GROUP BY phrase "
+                      "ORDER BY mentions DESC, phrase")
+
+
+def counts(store: Store) -> pd.Series:
+    """parks, documents, figures and masked figures in the store."""
+    return store.read("SELECT (SELECT count(*) FROM parks) AS parks, (SELECT count(*) FROM documents) AS documents, "
+                      "(SELECT count(*) FROM metrics) AS figures, "
+                      "(SELECT count(*) FROM masked_values) AS masked").iloc[0]
+
+
+def headings(store: Store) -> pd.DataFrame:
+    """Every heading with its park, document, kind, depth, marker and title, in document order."""
+    return store.read("SELECT coalesce(p.name, '(no park)') AS park, d.source_name AS document, s.kind, s.depth, "
+                      "s.marker, s.title FROM sections s JOIN documents d ON d.id = s.document_id "
+                      "LEFT JOIN parks p ON p.id = d.park_id WHERE s.depth > 0 ORDER BY p.name, d.id, s.seq")
+
+
+# Datasette's canned queries (parksum browse).
+CANNED = {
+    "facts_by_indicator": {
+        "title": "Facts by indicator",
+        "description": "Parks' figures for an indicator (a canonical name such as 规上工业总产值 or part of one).",
+        "sql": "SELECT park, indicator, period_year, status, value_text, value, unit, base_value, base_unit, "
+               "growth, masked, mentions, in_conflict, document, sentence FROM facts "
+               "WHERE indicator LIKE '%' || :indicator || '%' ORDER BY indicator, park, period_year, status",
+    },
+    "masked_values_by_park": {
+        "title": "Masked values by park",
+        "description": "Every masked figure of a park, with its document, section and sentence.",
+        "sql": "SELECT park, document, section_path, indicator, role, text, period, status, sentence "
+               "FROM masked_values WHERE park LIKE '%' || :park || '%' ORDER BY document, metric_id",
+    },
+    "conflicts": {
+        "title": "Conflicting figures",
+        "description": "Each mention of a fact whose documents disagree; choice 1 is the figure facts show.",
+        "sql": "SELECT c.park, c.indicator, c.period_year, c.status, c.measure, c.conflict, m.document, m.doc_type, "
+               "m.text, m.masked, m.choice, m.sentence FROM fact_conflicts c JOIN fact_mentions m "
+               "ON m.fact_key = c.fact_key AND m.measure = c.measure ORDER BY c.indicator, c.park, m.choice",
+    },
+}

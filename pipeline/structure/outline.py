@@ -1,0 +1,208 @@
+"""Outline segmenter: the document's heading tree, following its real nesting.
+
+Markers come from data/headings.json. A candidate marker counts where it opens a
+clause (line start, after 。；：！？ or whitespace); an `X是` series may also open after a
+comma when the series goes on in the same paragraph; a `二、` or `（三）` glued to the
+previous word (PDF text) counts when it continues an open series. Depth is decided by
+the open series on a stack, not by the marker family: a marker continues the innermost
+open series it fits, and otherwise starts a series under the current heading.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+import regex
+
+from parksum.text.doc import Document, Section
+from parksum.text.numerals import ordinal_value
+from parksum.text.patterns import scanner
+from parksum.text.resources import load_json
+
+_LINE, _CLAUSE, _WEAK, _GLUED = "line", "clause", "weak", "glued"
+_GLUED_TITLE_MAX = 30  # a glued heading is a short line end, not a sentence
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    style: str
+    rank: int
+    ordinal: int
+    line: int
+    context: str
+
+
+@dataclass
+class _Open:
+    """An open heading on the stack: new markers may continue its series or nest in it."""
+
+    style: str | None
+    ordinal: int
+    depth: int
+    rank: int
+    line: int
+    line_start: bool
+    section: int
+
+
+class OutlineSegmenter:
+    """Pipeline component: fills `doc.sections` (preamble first, then headings in order)."""
+
+    name = "outline"
+
+    def __init__(self) -> None:
+        spec = load_json("parksum.structure", "headings.json")
+        self._rank = {s["style"]: s["rank"] for s in spec["styles"]}
+        self._inline_series = {s["style"] for s in spec["styles"] if s.get("inline_series")}
+        self._glued_styles = set(spec["glued_styles"])
+        self._openers = set(spec["clause_openers"])
+        self._weak = set(spec["weak_openers"])
+        self._not_before = set(spec["not_before"]) | set("一二三四五六七八九十0123456789")
+        alternatives = [
+            f"(?P<{s['style']}>{s['pattern'].replace('(?P<num>', '(?P<n_' + s['style'] + '>')})"
+            for s in spec["styles"]
+        ]
+        self._pattern = scanner(alternatives)
+        self._title_stop = regex.compile("[" + regex.escape(spec["title_stops"]) + "]")
+        self._kinds = load_json("parksum.structure", "section_kinds.json")
+
+    def __call__(self, doc: Document) -> Document:
+        doc.sections = self.segment(doc.norm, doc.text, doc.year)
+        return doc
+
+    # -- candidates -------------------------------------------------------------------
+    def _candidates(self, norm: str, line_starts: list[int]) -> list[_Candidate]:
+        found = []
+        for m in self._pattern.finditer(norm):
+            style = next(name for name in self._rank if m.group(name) is not None)
+            line = bisect.bisect_right(line_starts, m.start()) - 1
+            context = self._context(norm, m.start(), line_starts[line])
+            if context is None:
+                continue
+            found.append(_Candidate(m.start(), m.end(), style, self._rank[style],
+                                    ordinal_value(m.group("n_" + style)), line, context))
+        return found
+
+    def _context(self, norm: str, start: int, line_start: int) -> str | None:
+        j = start - 1
+        while j >= line_start and norm[j] in " \t\r":
+            j -= 1
+        if j < line_start:
+            return _LINE
+        if j < start - 1 or norm[j] in self._openers:
+            return _CLAUSE
+        if norm[j] in self._weak:
+            return _WEAK
+        if norm[j] in self._not_before:
+            return None
+        return _GLUED
+
+    # -- tree -------------------------------------------------------------------------
+    def segment(self, norm: str, text: str, year: int | None = None) -> list[Section]:
+        line_starts = [0] + [m.end() for m in regex.finditer("\n", norm)]
+        candidates = self._candidates(norm, line_starts)
+        root = Section(index=0, depth=0, marker=None, style=None, ordinal=None, title="", start=0,
+                       end=len(text), marker_end=0, parent=None, path="", kind="other")
+        sections = [root]
+        stack = [_Open(None, 0, 0, 0, -1, False, 0)]
+        for i, cand in enumerate(candidates):
+            if cand.context == _WEAK and not self._series_goes_on(cand, candidates[i + 1:]):
+                continue
+            if cand.context == _GLUED and not self._glued_heading(stack, cand, norm, line_starts):
+                continue
+            placement = self._place(stack, cand)
+            if placement is None:
+                continue
+            keep, depth = placement
+            del stack[keep:]
+            parent = stack[-1].section
+            marker = text[cand.start:cand.end]
+            label = marker.rstrip("、.．")
+            path = f"{sections[parent].path}/{label}" if parent else label
+            sections.append(Section(index=len(sections), depth=depth, marker=marker, style=cand.style,
+                                    ordinal=cand.ordinal, title="", start=cand.start, end=len(text),
+                                    marker_end=cand.end, parent=parent, path=path))
+            stack.append(_Open(cand.style, cand.ordinal, depth, cand.rank, cand.line,
+                               cand.context == _LINE, len(sections) - 1))
+        self._finish(sections, norm, text, year)
+        return sections
+
+    @staticmethod
+    def _series_goes_on(cand: _Candidate, rest: list[_Candidate]) -> bool:
+        """A comma-opened `一是` counts only when `二是` follows in the same paragraph."""
+        return any(c.line == cand.line and c.style == cand.style and c.ordinal == cand.ordinal + 1
+                   and c.context != _GLUED for c in rest)
+
+    def _glued_heading(self, stack: list[_Open], cand: _Candidate, norm: str, line_starts: list[int]) -> bool:
+        """A marker glued to the previous word is a heading only where it goes on with an
+        open series and, like a heading, ends its line without a sentence stop."""
+        if cand.style not in self._glued_styles:
+            return False
+        if not any(o.style == cand.style and o.ordinal + 1 == cand.ordinal for o in stack):
+            return False
+        line_end = line_starts[cand.line + 1] if cand.line + 1 < len(line_starts) else len(norm)
+        rest = norm[cand.end:line_end].strip()
+        return 0 < len(rest) <= _GLUED_TITLE_MAX and not self._title_stop.search(rest)
+
+    def _place(self, stack: list[_Open], cand: _Candidate) -> tuple[int, int] | None:
+        """(how many stack entries to keep, depth) for a new heading, or None if it is no heading."""
+        top = stack[-1]
+        if cand.ordinal == 1 and top.style in self._inline_series and (
+            (cand.line == top.line and cand.context != _LINE)
+            or (cand.style == top.style and top.line_start and cand.context == _LINE)
+        ):
+            # A series opening inside an `X是` item's paragraph, or on the lines right
+            # under an item that heads its paragraph, nests one deeper. A paragraph that
+            # opens with an unnumbered lead sentence starts a new series instead.
+            return len(stack), top.depth + 1
+        same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].style == cand.style]
+        following = [i for i in same if cand.ordinal == stack[i].ordinal + 1]
+        if following:
+            # Where an inner and an outer series could both go on, an item that starts a
+            # line goes on with the series whose items start lines.
+            alike = [i for i in following if stack[i].line_start == (cand.context == _LINE)]
+            i = (alike or following)[0]
+            return i, stack[i].depth
+        for i in same:  # a repeated or skipped number keeps the depth of its siblings
+            if cand.ordinal in (stack[i].ordinal, stack[i].ordinal + 2):
+                return i, stack[i].depth
+        if cand.ordinal == 1 or (cand.context == _LINE and not same):
+            keep = len(stack)
+            while keep > 1 and stack[keep - 1].rank >= cand.rank:
+                keep -= 1
+            return keep, stack[keep - 1].depth + 1
+        return None
+
+    # -- spans, titles and kinds ------------------------------------------------------
+    def _finish(self, sections: list[Section], norm: str, text: str, year: int | None) -> None:
+        headings = sections[1:]
+        for n, section in enumerate(headings):
+            following = headings[n + 1:]
+            section.end = next((s.start for s in following if s.depth <= section.depth), len(text))
+            next_start = following[0].start if following else len(text)
+            stop = self._title_stop.search(norm, section.marker_end, next_start)
+            title = text[section.marker_end:stop.start() if stop else next_start]
+            section.title = title.strip().rstrip("；;，,、").strip()
+        for section in headings:
+            parent = sections[section.parent]
+            if parent.index and parent.kind != "other":
+                section.kind = parent.kind
+            else:
+                section.kind = self._kind_of(section, text, year, top_level=not parent.index)
+
+    def _kind_of(self, section: Section, text: str, year: int | None, top_level: bool) -> str:
+        for kind in self._kinds["order"]:
+            if any(word in section.title for word in self._kinds["keywords"][kind]):
+                if kind == "achievements" and year and f"{year + 1}年" in section.title:
+                    return "plans"
+                return kind
+        if not (top_level and year):
+            return "other"
+        body = text[section.start:section.end]
+        ahead = body.count(f"{year + 1}年")
+        behind = body.count(f"{year}年") + sum(body.count(c) for c in self._kinds["achievement_year_cues"])
+        if ahead > behind:
+            return "plans"
+        return "achievements" if behind else "other"

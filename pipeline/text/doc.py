@@ -1,0 +1,133 @@
+"""The document object that flows through the pipeline, and the units it is split into.
+
+Every span is a pair of code-point offsets into `Document.text`, the text exactly as
+decoded from the source file. Components read `Document.norm` (same length, so the
+same offsets) and append their results to the document.
+"""
+from __future__ import annotations
+
+import bisect
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from parksum.text.normalize import normalize
+
+
+@dataclass
+class Section:
+    """One unit of the outline tree: the preamble (depth 0) or a numbered heading."""
+
+    index: int
+    depth: int
+    marker: str | None  # as written: 一、 （一） 1. 一是 …; None for the preamble
+    style: str | None  # marker family from data/headings.json
+    ordinal: int | None
+    title: str
+    start: int  # the section starts at its marker
+    end: int  # and runs to the next heading at the same or a shallower depth
+    marker_end: int
+    parent: int | None
+    path: str  # e.g. 三/（一）/一是
+    kind: str = "other"  # achievements, problems, plans, other
+
+    @property
+    def is_heading(self) -> bool:
+        return self.marker is not None
+
+
+@dataclass
+class Quantity:
+    start: int
+    end: int
+    text: str
+    indicator: str | None
+    role: str
+    masked: bool
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+    status: str
+    period: str | None
+    deleted: bool = False
+    value_low: float | None = None
+    value_high: float | None = None
+    indicator_id: str | None = None
+    base_unit: str | None = None
+    base_value: float | None = None
+    period_year: int | None = None
+    sentence_start: int = 0
+    sentence_end: int = 0
+    section: int | None = None
+
+
+@dataclass
+class Placeholder:
+    start: int
+    end: int
+    text: str
+    kind: str  # quantity, period, name, term, other
+    section: int | None = None
+
+
+@dataclass
+class Entity:
+    start: int
+    end: int
+    text: str
+    label: str
+    masked: bool
+    source: str = "rules"  # rules or model
+    section: int | None = None
+
+
+@dataclass
+class Document:
+    text: str
+    name: str  # the source file name
+    park: str | None = None
+    year: int | None = None  # the year the document reports on
+    title: str | None = None
+    doc_type: str | None = None
+    encoding: str | None = None
+    sha256: str | None = None
+    norm: str = field(default="", repr=False)
+    sections: list[Section] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    placeholders: list[Placeholder] = field(default_factory=list)
+    entities: list[Entity] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.norm:
+            self.norm = normalize(self.text)
+
+    @property
+    def headings(self) -> list[Section]:
+        return [s for s in self.sections if s.is_heading]
+
+    def section_at(self, offset: int) -> Section | None:
+        """The innermost section whose span holds `offset`."""
+        i = bisect.bisect_right(self.sections, offset, key=lambda s: s.start) - 1
+        while i >= 0:
+            section = self.sections[i]
+            if section.start <= offset < section.end or (offset == section.end == len(self.text)):
+                return section
+            i = section.parent if section.parent is not None else -1
+        return self.sections[0] if self.sections else None
+
+    def to_contract(self) -> dict[str, Any]:
+        """The per-document JSON of ../shared/gold/CONTRACT.md, with a few more keys."""
+        return {
+            "doc": self.name,
+            "title": self.title,
+            "park": self.park,
+            "year": self.year,
+            "doc_type": self.doc_type,
+            "headings": [
+                {"start": s.start, "end": s.marker_end, "marker": s.marker, "depth": s.depth,
+                 "title": s.title, "kind": s.kind, "path": s.path}
+                for s in self.headings
+            ],
+            "quantities": [asdict(q) for q in self.quantities],
+            "placeholders": [asdict(p) for p in self.placeholders],
+            "entities": [asdict(e) for e in self.entities],
+        }
