@@ -2,7 +2,7 @@
 
     make bench        (or: .venv/bin/python tests/bench_rules.py [CORPUS.jsonl])
 
-Runs load (decoding) + outline + placeholders + quantities, no database, over the
+Runs load (decoding) + outline + quantities + placeholders, no database, over the
 national government work reports (1.1 M characters), then JioNLP's
 `ner.extract_money` — the nearest peer, which finds money only — over the same texts.
 Prints characters per second for both, their ratio, and what each found, plus the
@@ -16,18 +16,19 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from parksum import paths
 from parksum.process.runner import Pipeline
 from parksum.text.doc import Document
 from parksum.text.loaders import decode_text
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "government_work_reports.jsonl"
+CORPUS = paths.national_reports()
 
 
 def main(corpus: Path = CORPUS) -> None:
     texts = [json.loads(line)["content"] for line in corpus.read_text(encoding="utf-8").splitlines()]
     raw = [text.encode("utf-8") for text in texts]
     chars = sum(map(len, texts))
-    pipeline = Pipeline(["metadata", "outline", "placeholders", "quantities"])
+    pipeline = Pipeline(["metadata", "outline", "quantities", "placeholders"])
 
     start = time.perf_counter()
     docs = [pipeline(Document(text=decode_text(corpus, data)[0], name=str(i))) for i, data in enumerate(raw)]

@@ -58,7 +58,7 @@ def test_outline_prints_the_indented_tree(capsys):
 
 
 def test_console_entry_point_help_has_examples():
-    result = subprocess.run([sys.executable, "-m", "pipeline", "ingest", "--help"],
+    result = subprocess.run([sys.executable, "-m", "parksum", "ingest", "--help"],
                             capture_output=True, text=True, check=True)
     assert "example:" in result.stdout and "--manifest CSV" in result.stdout
 
@@ -81,3 +81,42 @@ def test_unmapped_lists_phrases_the_lexicon_misses(db_url, capsys):
     capsys.readouterr()
     assert main(["unmapped", "--db", db_url]) == EXIT_OK
     assert "every indicator phrase is mapped" in capsys.readouterr().out
+
+
+def test_version_and_quiet(db_url, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == EXIT_OK and capsys.readouterr().out.startswith("parksum ")
+    assert main(["-q", "ingest", str(FILES / "utf8.txt"), str(FILES / "empty.txt"), "--db", db_url]) == 1
+    out, err = capsys.readouterr()
+    assert "stored" not in out and "documents: 1" in out and "empty.txt: empty file" in err
+    assert main(["ingest", str(FILES / "empty.txt"), "--db", db_url, "-qq"]) == EXIT_SOME_FAILED
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("command", [["summary"], ["metrics"], ["unmapped"], ["entities"], ["search", "厂房"],
+                                     ["compare", "--indicator", "税收"], ["report", "--out", "r.html"]])
+def test_read_commands_refuse_a_database_that_does_not_exist(tmp_path, capsys, command):
+    missing = tmp_path / "typo.db"
+    assert main([*command, "--db", str(missing)]) == EXIT_USAGE
+    assert f"no database at {missing}" in capsys.readouterr().err and not missing.exists()
+
+
+def test_json_has_null_never_nan_and_csv_starts_with_a_bom(db_url, capsys):
+    assert main(["ingest", str(ROOT / "corpus"), "--db", db_url, "--no-ner"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["metrics", "--format", "json", "--db", db_url]) == EXIT_OK
+    out = capsys.readouterr().out
+    rows = json.loads(out)  # json.loads accepts NaN: check the text too
+    assert "NaN" not in out and any(r["qualifier"] is None for r in rows)
+    assert main(["entities", "--format", "json", "--db", db_url]) == EXIT_OK
+    assert set(json.loads(capsys.readouterr().out)[0]) == {"park", "label", "text", "masked", "count", "documents"}
+    for command in (["metrics"], ["entities"], ["compare", "--indicator", "规上工业总产值"]):
+        assert main([*command, "--format", "csv", "--db", db_url]) == EXIT_OK
+        assert capsys.readouterr().out.startswith("\ufeffpark,")
+
+
+def test_processing_commands_print_no_library_chatter(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "parksum", "extract", str(FILES / "utf8.txt"), "--no-ner",
+                             "--out", str(tmp_path)], capture_output=True, text=True, check=True)
+    assert result.stderr.strip() == "" and "Prefix dict" not in result.stdout

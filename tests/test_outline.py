@@ -5,6 +5,7 @@ import pytest
 
 from parksum.structure.outline import OutlineSegmenter
 from parksum.text.doc import Document
+from parksum.text.resources import load_json
 from tests.conftest import DATA
 
 CASES = [json.loads(line) for line in (DATA / "outline_cases.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -53,3 +54,22 @@ def test_offsets_refer_to_the_original_text_with_full_width_digits(segmenter):
     doc = segmenter(Document(text=text, name="x.txt"))
     assert [text[h.start:h.marker_end] for h in doc.headings] == ["一、", "１．", "２．"]
     assert [h.depth for h in doc.headings] == [1, 2, 2]
+
+
+def _spec_with(style: dict) -> dict:
+    spec = json.loads(json.dumps(load_json("parksum.structure", "headings.json")))
+    spec["styles"].insert(2, style)
+    return spec
+
+
+def test_a_heading_style_added_to_the_data_is_found_with_no_other_edit():
+    # 〔一〕 starts with a character no other style starts with: the scan's guard follows the data.
+    style = {"style": "cn_tortoise", "rank": 2.5, "pattern": "〔(?P<num>[一二三四五六七八九十]{1,3})〕"}
+    text = "一、主要工作\n〔一〕招商引资\n签约项目5个。\n〔二〕项目建设\n开工项目3个。\n二、下步打算\n"
+    doc = OutlineSegmenter(_spec_with(style))(Document(text=text, name="t.txt"))
+    assert [(h.marker, h.depth) for h in doc.headings] == [("一、", 1), ("〔一〕", 2), ("〔二〕", 2), ("二、", 1)]
+
+
+def test_a_heading_style_without_its_ordinal_group_is_refused_by_name():
+    with pytest.raises(ValueError, match="style bad: pattern must capture the ordinal"):
+        OutlineSegmenter(_spec_with({"style": "bad", "rank": 9, "pattern": "〔[一二三]〕"}))

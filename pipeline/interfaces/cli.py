@@ -6,11 +6,11 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from importlib.metadata import version
 from pathlib import Path
 
 from tqdm import tqdm
 
-from parksum import __version__
 from parksum.process.manifest import Manifest, ManifestError
 from parksum.process.runner import STRUCTURE, Pipeline
 from parksum.text.doc import Document
@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="parksum", description=DESCRIPTION, epilog=EXAMPLES,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"parksum {__version__}")
+    parser.add_argument("--version", action="version", version=f"parksum {version('parksum')}")
     _verbosity(parser)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
@@ -263,7 +263,8 @@ def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int
                 doc = pipeline.process_file(path, manifest.tags(path))
             except LoadError as error:
                 failures.append(error)
-                tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
+                if not quiet:
+                    tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
                 continue
             status = handle(doc)
             if not quiet:

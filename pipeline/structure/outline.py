@@ -47,13 +47,30 @@ class _Open:
     section: int
 
 
+def _check_style(style: dict) -> None:
+    """A heading style must name itself, rank itself and capture its number as `num`."""
+    name = style.get("style", "?")
+    missing = [key for key in ("style", "rank", "pattern") if key not in style]
+    if missing:
+        raise ValueError(f"headings.json: style {name} lacks {', '.join(missing)}")
+    try:
+        groups = regex.compile(style["pattern"]).groupindex
+    except regex.error as exc:
+        raise ValueError(f"headings.json: style {name}: pattern does not compile ({exc})") from None
+    if "num" not in groups:
+        raise ValueError(f"headings.json: style {name}: pattern must capture the ordinal as (?P<num>…)")
+
+
 class OutlineSegmenter:
     """Pipeline component: fills `doc.sections` (preamble first, then headings in order)."""
 
     name = "outline"
 
-    def __init__(self) -> None:
-        spec = load_json("parksum.structure", "headings.json")
+    def __init__(self, spec: dict | None = None) -> None:
+        """`spec`: the heading styles (default: data/headings.json); each is checked before use."""
+        spec = spec or load_json("parksum.structure", "headings.json")
+        for style in spec["styles"]:
+            _check_style(style)
         self._rank = {s["style"]: s["rank"] for s in spec["styles"]}
         self._inline_series = {s["style"] for s in spec["styles"] if s.get("inline_series")}
         self._glued_styles = set(spec["glued_styles"])
