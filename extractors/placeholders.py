@@ -85,12 +85,13 @@ class PlaceholderExtractor:
         runs = self.marks.runs(doc.norm)
         scan = masked_view(doc.norm, runs)
         in_quantity = _coverage([(q.start, q.end) for q in doc.quantities])
-        doc.placeholders = [
-            Placeholder(start, end, doc.text[start:end],
-                        "quantity" if in_quantity(start, end) else self.kind(scan, start, end),
-                        section=_section_index(doc, start))
-            for start, end in runs
-        ]
+        doc.placeholders = []
+        for start, end in runs:
+            kind = self.kind(scan, start, end)
+            start, end = doc.text_span(start, end)
+            doc.placeholders.append(Placeholder(start, end, doc.text[start:end],
+                                                "quantity" if in_quantity(start, end) else kind,
+                                                section=_section_index(doc, start)))
         return doc
 
     def kind(self, scan: str, start: int, end: int) -> str:

@@ -188,7 +188,7 @@ class QuantityExtractor:
         clause_breaks = [m.start() for m in self._clause_end.finditer(scan)]
         # A heading marker (一是, （二）) bounds a phrase like punctuation does.
         phrase_breaks = sorted([m.start() for m in self._phrase_break.finditer(scan)]
-                               + [h.marker_end - 1 for h in doc.headings])
+                               + [doc.norm_offset(h.marker_end) - 1 for h in doc.headings])
         titles = _title_spans(scan)
         periods = [m.span() for m in self._periods.finditer(scan) if not _overlaps(*m.span(), titles)]
         period_starts = [p[0] for p in periods]
@@ -212,23 +212,25 @@ class QuantityExtractor:
                 continue  # a bare number counts only as a change or completion rate ending its clause
             value, low, high = self._values(cand, sign)
             indicator, post_end = self._indicator(scan, cand, role, pre, previous, phrase_breaks)
-            section = doc.section_at(cand.start)
+            start, end = doc.text_span(cand.start, cand.end)
+            section = doc.section_at(start)
             period, period_start = self._period(scan, periods, period_starts, cand, sentence_start)
             unit = unit_for(cand.unit) if cand.unit else None
             canonical = self._lexicon.lookup(indicator)
             quantity = Quantity(
-                start=cand.start, end=cand.end, text=doc.text[cand.start:cand.end], indicator=indicator,
+                start=start, end=end, text=doc.text[start:end], indicator=indicator,
                 role=role, masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
-                unit=doc.text[cand.unit_start:cand.unit_start + len(cand.unit)] if cand.unit else None,
+                unit=_written(doc, cand.unit_start, len(cand.unit)) if cand.unit else None,
                 qualifier=cand.qualifier,
                 status=self._status(scan, cand, role, clause, sentence_start, section.kind if section else "other"),
-                period=doc.text[period_start:period_start + len(period)] if period else None,
+                period=_written(doc, period_start, len(period)) if period else None,
                 deleted=cand.deleted, value_low=low, value_high=high,
                 indicator_id=canonical.id if canonical else None,
                 base_unit=(unit.base or None) if unit else None,
                 base_value=unit.to_base(value) if unit else None,
                 period_year=self._period_year(period, doc, section),
-                sentence_start=sentence_start, sentence_end=sentence_end,
+                sentence_start=doc.text_offset(sentence_start),
+                sentence_end=doc.text_span(sentence_start, sentence_end)[1],
                 section=section.index if section else None,
             )
             quantities.append(quantity)
@@ -431,3 +433,7 @@ def _title_spans(scan: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TITLE.finditer(scan)]
 
 
+def _written(doc: Document, start: int, length: int) -> str:
+    """The text as written under a span of the cleaned view (2022 年 where the view reads 2022年)."""
+    text_start, text_end = doc.text_span(start, start + length)
+    return doc.text[text_start:text_end]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import re
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -38,8 +39,10 @@ def mask_pattern() -> re.Pattern[str]:
 
 @cache
 def _jieba():
-    import jieba
-    import jieba.posseg
+    with warnings.catch_warnings():  # jieba imports the deprecated pkg_resources where it exists
+        warnings.simplefilter("ignore", UserWarning)
+        import jieba
+        import jieba.posseg
 
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" lines would break into progress bars
     tokenizer = jieba.Tokenizer()

@@ -86,7 +86,18 @@ class OutlineSegmenter:
         self._kinds = load_json("parksum.structure", "section_kinds.json")
 
     def __call__(self, doc: Document) -> Document:
-        doc.sections = self.segment(doc.norm, doc.text, doc.year)
+        sections, titles = self.segment(doc.norm, doc.year)
+        for section in sections[1:]:  # from the cleaned view back to the text as written
+            section.start, section.marker_end = doc.text_span(section.start, section.marker_end)
+            section.end = doc.text_offset(section.end) if section.end < len(doc.norm) else len(doc.text)
+            section.marker = doc.text[section.start:section.marker_end]
+            title_start, title_end = doc.text_span(*titles[section.index])
+            section.title = doc.text[title_start:title_end]
+            label = section.marker.rstrip("、.．")
+            parent = sections[section.parent]
+            section.path = f"{parent.path}/{label}" if parent.index else label
+        sections[0].end = len(doc.text)
+        doc.sections = sections
         return doc
 
     # -- candidates -------------------------------------------------------------------
@@ -117,11 +128,12 @@ class OutlineSegmenter:
         return _GLUED
 
     # -- tree -------------------------------------------------------------------------
-    def segment(self, norm: str, text: str, year: int | None = None) -> list[Section]:
+    def segment(self, norm: str, year: int | None = None) -> tuple[list[Section], dict[int, tuple[int, int]]]:
+        """The sections, with spans in `norm`, and the span of each heading's title."""
         line_starts = [0] + [m.end() for m in regex.finditer("\n", norm)]
         candidates = self._candidates(norm, line_starts)
         root = Section(index=0, depth=0, marker=None, style=None, ordinal=None, title="", start=0,
-                       end=len(text), marker_end=0, parent=None, path="", kind="other")
+                       end=len(norm), marker_end=0, parent=None, path="", kind="other")
         sections = [root]
         stack = [_Open(None, 0, 0, 0, -1, False, 0)]
         for i, cand in enumerate(candidates):
@@ -135,16 +147,12 @@ class OutlineSegmenter:
             keep, depth = placement
             del stack[keep:]
             parent = stack[-1].section
-            marker = text[cand.start:cand.end]
-            label = marker.rstrip("、.．")
-            path = f"{sections[parent].path}/{label}" if parent else label
-            sections.append(Section(index=len(sections), depth=depth, marker=marker, style=cand.style,
-                                    ordinal=cand.ordinal, title="", start=cand.start, end=len(text),
-                                    marker_end=cand.end, parent=parent, path=path))
+            sections.append(Section(index=len(sections), depth=depth, marker=norm[cand.start:cand.end],
+                                    style=cand.style, ordinal=cand.ordinal, title="", start=cand.start,
+                                    end=len(norm), marker_end=cand.end, parent=parent, path=""))
             stack.append(_Open(cand.style, cand.ordinal, depth, cand.rank, cand.line,
                                cand.context == _LINE, len(sections) - 1))
-        self._finish(sections, norm, text, year)
-        return sections
+        return sections, self._finish(sections, norm, year)
 
     @staticmethod
     def _series_goes_on(cand: _Candidate, rest: list[_Candidate]) -> bool:
@@ -193,21 +201,29 @@ class OutlineSegmenter:
         return None
 
     # -- spans, titles and kinds ------------------------------------------------------
-    def _finish(self, sections: list[Section], norm: str, text: str, year: int | None) -> None:
+    def _finish(self, sections: list[Section], norm: str, year: int | None) -> dict[int, tuple[int, int]]:
+        """Ends, titles and kinds of the headings; returns the span of each title."""
         headings = sections[1:]
+        titles = {}
         for n, section in enumerate(headings):
             following = headings[n + 1:]
-            section.end = next((s.start for s in following if s.depth <= section.depth), len(text))
-            next_start = following[0].start if following else len(text)
+            section.end = next((s.start for s in following if s.depth <= section.depth), len(norm))
+            next_start = following[0].start if following else len(norm)
             stop = self._title_stop.search(norm, section.marker_end, next_start)
-            title = text[section.marker_end:stop.start() if stop else next_start]
-            section.title = title.strip().rstrip("；;，,、").strip()
+            start, end = section.marker_end, stop.start() if stop else next_start
+            while start < end and norm[start].isspace():
+                start += 1
+            while end > start and (norm[end - 1].isspace() or norm[end - 1] in "；;，,、"):
+                end -= 1
+            titles[section.index] = (start, end)
+            section.title = norm[start:end]
         for section in headings:
             parent = sections[section.parent]
             if parent.index and parent.kind != "other":
                 section.kind = parent.kind
             else:
-                section.kind = self._kind_of(section, text, year, top_level=not parent.index)
+                section.kind = self._kind_of(section, norm, year, top_level=not parent.index)
+        return titles
 
     def _kind_of(self, section: Section, text: str, year: int | None, top_level: bool) -> str:
         for kind in self._kinds["order"]:

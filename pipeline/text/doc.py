@@ -1,8 +1,10 @@
 """The document object that flows through the pipeline, and the units it is split into.
 
 Every span is a pair of code-point offsets into `Document.text`, the text exactly as
-decoded from the source file. Components read `Document.norm` (same length, so the
-same offsets) and append their results to the document.
+decoded from the source file. Components read `Document.norm`, the cleaned view of the
+text (parksum.text.clean: normalised, with boilerplate, hard line breaks and number-unit
+spaces left out), and map what they find there back with `text_span` before they append it
+to the document.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import bisect
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from parksum.text.normalize import normalize
+from parksum.text.clean import clean
 
 
 @dataclass
@@ -91,6 +93,9 @@ class Document:
     encoding: str | None = None
     sha256: str | None = None
     norm: str = field(default="", repr=False)
+    # text offset of each character of `norm` (and of its end); None where norm is as long as text
+    origin: tuple[int, ...] | None = field(default=None, repr=False)
+    boilerplate: list[tuple[int, int]] = field(default_factory=list)  # spans of text: web, page furniture
     sections: list[Section] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -98,7 +103,22 @@ class Document:
 
     def __post_init__(self) -> None:
         if not self.norm:
-            self.norm = normalize(self.text)
+            cleaned = clean(self.text)
+            self.norm, self.origin, self.boilerplate = cleaned.norm, cleaned.origin, list(cleaned.boilerplate)
+
+    def text_offset(self, offset: int) -> int:
+        """The offset in `text` of the character at `offset` in `norm`."""
+        return offset if self.origin is None else self.origin[offset]
+
+    def text_span(self, start: int, end: int) -> tuple[int, int]:
+        """A span of `norm` as a span of `text` (it covers what the view left out inside it)."""
+        if self.origin is None:
+            return start, end
+        return self.origin[start], (self.origin[end - 1] + 1 if end > start else self.origin[start])
+
+    def norm_offset(self, offset: int) -> int:
+        """The offset in `norm` of the first view character at or after `offset` in `text`."""
+        return offset if self.origin is None else bisect.bisect_left(self.origin, offset)
 
     @property
     def headings(self) -> list[Section]:
@@ -122,6 +142,7 @@ class Document:
             "park": self.park,
             "year": self.year,
             "doc_type": self.doc_type,
+            "boilerplate": [list(span) for span in self.boilerplate],
             "headings": [
                 {"start": s.start, "end": s.marker_end, "marker": s.marker, "depth": s.depth,
                  "title": s.title, "kind": s.kind, "path": s.path}

@@ -1,0 +1,130 @@
+"""The view of a document that the extractors read: its text with upload artefacts left out, each
+character traceable to the text as decoded.
+
+Uploads carry the marks of how they were made: web pages bring navigation and tool lines
+(下载 打印 全屏, 当前位置:), PDFs page markers (第1页共4页), running headers and footers, line
+breaks inside words and numbers (工\\n业总产值, *亿\\n元) and a space between a number and its unit
+(2022 年). The view leaves those characters out and changes no other character but by the 1:1
+normalisation of normalize.py. `origin[i]` is where the view's i-th character stands in the text,
+so a span found in the view maps back to the text, which is stored unchanged; boilerplate is
+recorded as spans of the text, not deleted. The rules are data: data/cleaning.json.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+from unicodedata import east_asian_width
+
+from parksum.text.normalize import normalize
+from parksum.text.resources import load_json
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    norm: str  # the view
+    origin: tuple[int, ...] | None  # text offset of each view character (and the text's end); None: the same
+    boilerplate: tuple[Span, ...]  # spans of the text recognised as boilerplate
+
+
+@cache
+def _rules() -> dict:
+    spec = load_json("parksum.text", "cleaning.json")
+    return {
+        "lines": re.compile("|".join(f"(?:{p})" for p in spec["boilerplate_lines"]), re.M),
+        "inline": re.compile("|".join(f"(?:{p})" for p in spec["boilerplate_inline"])),
+        "unit_space": re.compile(spec["unit_space"]),
+        "line_ends": set(spec["line_ends"]),
+        "paragraph_start": re.compile(spec["paragraph_starts"]),
+        "header_chars": spec["running_header_max_chars"], "header_repeats": spec["running_header_min_repeats"],
+        "width_share": spec["wrap_width_share"], "wrap_lines": spec["wrap_min_lines"],
+        "wrap_width": spec["wrap_min_width"],
+        "wrap_share": spec["wrap_min_share"],
+    }
+
+
+def clean(text: str) -> Cleaned:
+    norm = normalize(text)
+    rules = _rules()
+    lines = _lines(norm)
+    boilerplate = _merge(_boilerplate(norm, lines, rules))
+    left_out = boilerplate + [m.span() for m in rules["unit_space"].finditer(norm)]
+    left_out += [(i, i + 1) for i in _soft_breaks(norm, lines, rules, boilerplate)]
+    left_out = _merge(left_out)
+    if not left_out:
+        return Cleaned(norm, None, ())
+    pieces, origin, at = [], [], 0
+    for start, end in left_out:
+        pieces.append(norm[at:start])
+        origin.extend(range(at, start))
+        at = end
+    pieces.append(norm[at:])
+    origin.extend(range(at, len(norm) + 1))
+    return Cleaned("".join(pieces), tuple(origin), tuple(boilerplate))
+
+
+def _lines(norm: str) -> list[Span]:
+    """(start, end) of each line, without its line break."""
+    spans, at = [], 0
+    for m in re.finditer("\n", norm):
+        spans.append((at, m.start()))
+        at = m.end()
+    spans.append((at, len(norm)))
+    return spans
+
+
+def _boilerplate(norm: str, lines: list[Span], rules: dict) -> list[Span]:
+    found = [_with_break(norm, m.span()) for m in rules["lines"].finditer(norm) if m.end() > m.start()]
+    found += [m.span() for m in rules["inline"].finditer(norm)]
+    stripped = [norm[s:e].strip() for s, e in lines]
+    repeats = Counter(line for line in stripped if 0 < len(line) <= rules["header_chars"])
+    found += [_with_break(norm, span) for span, line in zip(lines, stripped, strict=True)
+              if repeats.get(line, 0) >= rules["header_repeats"]]
+    return found
+
+
+def _with_break(norm: str, span: Span) -> Span:
+    """A whole boilerplate line goes with its line break."""
+    start, end = span
+    return (start, end + 1) if norm[end:end + 1] == "\n" else span
+
+
+def _soft_breaks(norm: str, lines: list[Span], rules: dict, boilerplate: list[Span]) -> list[int]:
+    """Offsets of the line breaks a hard-wrapped copy put inside its paragraphs."""
+    widths = [_width(norm[s:e].rstrip()) for s, e in lines]
+    lengths = sorted(w for w in widths if w)
+    if len(lengths) < rules["wrap_lines"]:
+        return []
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if width < rules["wrap_width"]:
+        return []
+    full = [i for i, (s, e) in enumerate(lines[:-1]) if widths[i] >= rules["width_share"] * width
+            and norm[s:e].rstrip()[-1:] not in rules["line_ends"]]
+    if len(full) < rules["wrap_lines"] or len(full) < rules["wrap_share"] * len(lengths):
+        return []
+    ends_in_boilerplate = {end - 1 for _, end in boilerplate}
+    breaks = []
+    for i in full:
+        end = lines[i][1]  # the line break itself
+        following = norm[lines[i + 1][0]:lines[i + 1][1]]
+        if end not in ends_in_boilerplate and following.strip() and not rules["paragraph_start"].match(following):
+            breaks.append(end)
+    return breaks
+
+
+def _width(line: str) -> int:
+    """A line's printed width: a Chinese character is two columns, a Latin letter or digit one."""
+    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+def _merge(spans: list[Span]) -> list[Span]:
+    merged: list[Span] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
