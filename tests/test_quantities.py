@@ -21,7 +21,7 @@ KIND_HEADINGS = {"plans": "一、2099年工作计划\n", "problems": "一、存�
 
 @pytest.fixture(scope="module")
 def pipeline():
-    return Pipeline(["outline", "placeholders", "quantities"])
+    return Pipeline(["outline", "quantities", "placeholders"])
 
 
 def extract(pipeline, case):

@@ -32,27 +32,40 @@ def first_chars(pattern: str) -> set[str] | None:
 
 
 def _first(items) -> set[str] | None:
+    """First characters of a parsed sequence; an optional element adds its own and lets the next one in."""
+    chars: set[str] = set()
     for op, arg in items:
-        if op is sre.LITERAL:
-            return {chr(arg)}
-        if op is sre.IN:
-            chars: set[str] = set()
-            for kind, value in arg:
-                if kind is sre.LITERAL:
-                    chars.add(chr(value))
-                elif kind is sre.RANGE and value[1] - value[0] < 0x3000:
-                    chars.update(map(chr, range(value[0], value[1] + 1)))
-                else:  # a negated or category class (\d, [^…]) matches too much to list
-                    return None
-            return chars
-        if op is sre.SUBPATTERN:
-            return _first(arg[-1])
-        if op is sre.BRANCH:
-            branches = [_first(branch) for branch in arg[1]]
-            return None if any(b is None for b in branches) else set().union(*branches)
-        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            return _first(arg[2]) if arg[0] > 0 else None
         if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
             continue  # zero-width: the match starts with what follows
-        return None
+        if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
+            inner = _first(arg[2])
+            if inner is None:
+                return None
+            chars |= inner
+            if arg[0] > 0:
+                return chars
+            continue
+        own = _first_of(op, arg)
+        return None if own is None else chars | own
+    return None  # the sequence can match nothing: any character may start a match
+
+
+def _first_of(op, arg) -> set[str] | None:
+    if op is sre.LITERAL:
+        return {chr(arg)}
+    if op is sre.IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is sre.LITERAL:
+                chars.add(chr(value))
+            elif kind is sre.RANGE and value[1] - value[0] < 0x3000:
+                chars.update(map(chr, range(value[0], value[1] + 1)))
+            else:  # a negated or category class (\d, [^…]) matches too much to list
+                return None
+        return chars
+    if op is sre.SUBPATTERN:
+        return _first(arg[-1])
+    if op is sre.BRANCH:
+        branches = [_first(branch) for branch in arg[1]]
+        return None if any(b is None for b in branches) else set().union(*branches)
     return None
