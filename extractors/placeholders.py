@@ -77,6 +77,11 @@ class PlaceholderExtractor:
         self._quantity_after = tuple(spec["quantity_after"])
         self._quantity_before = tuple(spec["quantity_before"])
         self._scale = spec["scale_separator"]
+        self._period_range = regex.compile(spec["period_range_before"])
+        self._rank_around = [tuple(pair) for pair in spec["rank_around"]]
+        # the run's 、-list of masks goes on to a closing head word: XX、XX、XX四大主导产业
+        self._list_head = regex.compile(r"(?:、\*+)*[、和及]?\*{0,4}[一二三四五六七八九十几两]?大?(?:"
+                                        + "|".join(map(regex.escape, spec["list_heads"])) + ")")
         self._unit_start = regex.compile("(?:" + "|".join(map(regex.escape, units_longest_first())) + ")")
         self._industries = _industry_terms()
         self._word_after_unit = not_after_measure_word()
@@ -98,21 +103,24 @@ class PlaceholderExtractor:
         """quantity, period, term, other or name, from the characters around the run."""
         after = scan[end:end + 4]
         before = scan[max(0, start - 4):start]
-        if after.startswith(self._period_after) or (before.endswith("20") and after.startswith("年")):
+        if (after.startswith(self._period_after) or (before.endswith("20") and after.startswith("年"))
+                or self._period_range.match(scan, end)):
             return "period"
         if self._in_quotes(scan, start):
             return "term"
         if (after.startswith(self._scale) and scan[end + 1:end + 2] == MASK_CHAR) or (
                 before.endswith(self._scale) and scan[start - 2:start - 1] == MASK_CHAR):
             return "other"  # a map scale such as *:*
-        if self._looks_numeric(scan, start, end, before, after):
+        if self._looks_numeric(scan, start, end, before, after) or any(
+                before.endswith(left) and after.startswith(right) for left, right in self._rank_around):
             return "quantity"
-        if self._in_industry_list(scan, start, end):
+        if self._in_industry_list(scan, start, end) or self._list_head.match(scan, end):
             return "other"
         return "name"
 
     def _looks_numeric(self, scan: str, start: int, end: int, before: str, after: str) -> bool:
-        if before[-1:].isdigit() or after[:1].isdigit() or after.startswith(self._quantity_after):
+        if (before[-1:].isdigit() or after[:1].isdigit() or after.startswith(self._quantity_after)
+                or before.endswith("/")):
             return True
         unit = self._unit_start.match(scan, end) or (after[:1] in "余多" and self._unit_start.match(scan, end + 1))
         if unit and not scan.startswith(self._word_after_unit, unit.end()):
