@@ -15,7 +15,7 @@ def _run(metadata, text, year=None):
 
 def test_title_line_type_and_year_from_title(metadata):
     doc = _run(metadata, "省级工业园区2022年党建工作总结及2023年工作计划\n\n一年来，园区在2023年……\n一、主要工作成效\n")
-    assert (doc.title, doc.doc_type, doc.year) == ("省级工业园区2022年党建工作总结及2023年工作计划", "总结", 2022)
+    assert (doc.title, doc.doc_type, doc.year) == ("省级工业园区2022年党建工作总结及2023年工作计划", "党建", 2022)
 
 
 def test_speech_title(metadata):
@@ -39,3 +39,22 @@ def test_type_from_opening_cues_and_year_from_text(metadata):
 
 def test_year_falls_back_to_the_tagged_year(metadata):
     assert _run(metadata, "今年以来，园区发展良好。\n一、主要工作\n", year=2021).year == 2021
+
+
+def test_the_tagged_year_wins_and_the_documents_own_is_kept(metadata):
+    doc = _run(metadata, "高新区2023年上半年经济运行情况\n\n上半年，全区经济稳中有进。\n", year=2022)
+    assert (doc.year, doc.year_in_text, doc.period, doc.doc_type) == (2022, 2023, "上半年", "经济运行")
+
+
+@pytest.mark.parametrize(("text", "period"), [
+    ("园区1-9月工作情况汇报\n\n今年以来，园区……\n", "1-9月"),
+    ("工业园区2024年第一季度工作总结\n\n一季度，园区……\n", "第一季度"),
+    ("工业园区2023年工作总结\n\n一年来，园区……\n", None),
+])
+def test_the_part_of_the_year_a_document_covers(metadata, text, period):
+    assert _run(metadata, text).period == period
+
+
+def test_a_title_with_pdf_spaces_is_kept_as_written_and_read_without_them(metadata):
+    doc = _run(metadata, "生态园区 2022 年工作总结和 2023 年工作思路\n2022 年，园区……\n")
+    assert (doc.title, doc.year) == ("生态园区 2022 年工作总结和 2023 年工作思路", 2022)

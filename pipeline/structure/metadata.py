@@ -1,4 +1,9 @@
-"""Document metadata: the title line, the document type and the year reported on."""
+"""Document metadata read from the document: the title line, the document type, the year reported on
+and the part of it covered (上半年, 1-9月).
+
+An uploader's tags win: `doc.year` stays the tagged year where there is one, and the year the document
+names is kept beside it (`year_in_text`), so that a disagreement can be reported, not lost.
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -14,7 +19,8 @@ _MAX_TITLE = 60
 
 
 class DocumentMetadata:
-    """Pipeline component: fills `doc.title`, `doc.doc_type` and `doc.year`."""
+    """Pipeline component: fills `doc.title`, `doc.doc_type`, `doc.year_in_text`, `doc.period` and,
+    where no tag gave one, `doc.year`."""
 
     name = "metadata"
 
@@ -22,24 +28,31 @@ class DocumentMetadata:
         self._types = load_json("parksum.structure", "doc_types.json")
         headings = load_json("parksum.structure", "headings.json")
         self._heading_start = regex.compile("|".join(s["pattern"] for s in headings["styles"]))
+        self._period = regex.compile("|".join(self._types["covered_periods"]))
 
     def __call__(self, doc: Document) -> Document:
-        doc.title = self.title(doc.norm)
-        doc.doc_type = self.doc_type(doc.title, doc.norm)
-        doc.year = self.year(doc.title, doc.norm) or doc.year
+        span = self.title_span(doc.norm)
+        title = doc.norm[span[0]:span[1]] if span else None
+        doc.title = doc.text[slice(*doc.text_span(*span))].strip() if span else None
+        doc.doc_type = self.doc_type(title, doc.norm)
+        doc.year_in_text = self.year(title, doc.norm)
+        doc.year = doc.year or doc.year_in_text
+        doc.period = self.period(title, doc.norm)
         return doc
 
-    def title(self, norm: str) -> str | None:
+    def title_span(self, norm: str) -> tuple[int, int] | None:
         """The first line when it reads as a title: short, unpunctuated, not a heading, not alone."""
-        lines = [line.strip() for line in norm.splitlines() if line.strip()]
+        lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*\S[^\n]*", norm)]
         if len(lines) < 2:
             return None
-        first = lines[0]
+        start, end = lines[0]
+        first = norm[start:end].strip()
         if len(first) > _MAX_TITLE or first[-1] in _TITLE_ENDS or "。" in first:
             return None
         if self._heading_start.match(first):
             return None
-        return first
+        return start + len(norm[start:end]) - len(norm[start:end].lstrip()), end - (
+            len(norm[start:end]) - len(norm[start:end].rstrip()))
 
     def doc_type(self, title: str | None, norm: str) -> str:
         if title:
@@ -61,3 +74,10 @@ class DocumentMetadata:
         if not counts:
             return None
         return max(counts, key=lambda y: (counts[y], -y))
+
+    def period(self, title: str | None, norm: str) -> str | None:
+        """The part of the year the document covers, as its title or opening names it (上半年, 1-9月)."""
+        for text in (title, norm[:self._types["period_opening_chars"]]):
+            if text and (m := self._period.search(text)):
+                return m.group()
+        return None

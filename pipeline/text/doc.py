@@ -86,8 +86,11 @@ class Entity:
 class Document:
     text: str
     name: str  # the source file name
-    park: str | None = None
-    year: int | None = None  # the year the document reports on
+    park: str | None = None  # the uploader's tag, else the park the document names
+    park_in_text: str | None = None  # the park the document itself names (extractors/park.py)
+    year: int | None = None  # the year the document reports on: the uploader's tag, else the text's
+    year_in_text: int | None = None  # the year the document itself names
+    period: str | None = None  # the part of the year it covers, as written: 上半年, 1-9月
     title: str | None = None
     doc_type: str | None = None
     encoding: str | None = None
@@ -140,7 +143,10 @@ class Document:
             "doc": self.name,
             "title": self.title,
             "park": self.park,
+            "park_in_text": self.park_in_text,
             "year": self.year,
+            "year_in_text": self.year_in_text,
+            "period": self.period,
             "doc_type": self.doc_type,
             "boilerplate": [list(span) for span in self.boilerplate],
             "headings": [
