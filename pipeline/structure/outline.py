@@ -29,7 +29,8 @@ _TITLE_MAX = 40  # a heading title is a short phrase, not a sentence
 class _Candidate:
     start: int
     end: int
-    style: str
+    style: str  # as matched
+    series: str  # the family whose series it goes on with: its own, or the one it is a variant of
     rank: int
     ordinal: int
     line: int
@@ -40,7 +41,7 @@ class _Candidate:
 class _Open:
     """An open heading on the stack: new markers may continue its series or nest in it."""
 
-    style: str | None
+    series: str | None
     ordinal: int
     depth: int
     rank: int
@@ -75,7 +76,11 @@ class OutlineSegmenter:
         for style in spec["styles"]:
             _check_style(style)
         self._rank = {s["style"]: s["rank"] for s in spec["styles"]}
+        self._series = {s["style"]: s.get("series", s["style"]) for s in spec["styles"]}
+        if unknown := set(self._series.values()) - set(self._rank):
+            raise ValueError(f"headings.json: series {', '.join(sorted(unknown))} names no style")
         self._inline_series = {s["style"] for s in spec["styles"] if s.get("inline_series")}
+        self._holds = {s["style"]: {s["style"], *s.get("holds", ())} for s in spec["styles"]}
         self._glued_styles = set(spec["glued_styles"])
         self._openers = set(spec["clause_openers"])
         self._weak = set(spec["weak_openers"])
@@ -112,7 +117,7 @@ class OutlineSegmenter:
             context = self._context(norm, m.start(), line_starts[line])
             if context is None:
                 continue
-            found.append(_Candidate(m.start(), m.end(), style, self._rank[style],
+            found.append(_Candidate(m.start(), m.end(), style, self._series[style], self._rank[style],
                                     ordinal_value(m.group("n_" + style)), line, context))
         return found
 
@@ -152,9 +157,9 @@ class OutlineSegmenter:
             del stack[keep:]
             parent = stack[-1].section
             sections.append(Section(index=len(sections), depth=depth, marker=norm[cand.start:cand.end],
-                                    style=cand.style, ordinal=cand.ordinal, title="", start=cand.start,
+                                    style=cand.series, ordinal=cand.ordinal, title="", start=cand.start,
                                     end=len(norm), marker_end=cand.end, parent=parent, path=""))
-            stack.append(_Open(cand.style, cand.ordinal, depth, cand.rank, cand.line,
+            stack.append(_Open(cand.series, cand.ordinal, depth, cand.rank, cand.line,
                                cand.context == _LINE, len(sections) - 1, cand.end))
         return sections, self._finish(sections, norm, year)
 
@@ -163,22 +168,24 @@ class OutlineSegmenter:
         """Whether the next item of `cand`'s series follows: in the same paragraph, or else
         as the next marker of its style."""
         if same_line:
-            return any(c.line == cand.line and c.style == cand.style and c.ordinal == cand.ordinal + 1
+            return any(c.line == cand.line and c.series == cand.series and c.ordinal == cand.ordinal + 1
                        and c.context != _GLUED for c in rest)
-        nxt = next((c for c in rest if c.style == cand.style and c.context != _GLUED), None)
+        nxt = next((c for c in rest if c.series == cand.series and c.context != _GLUED), None)
         return nxt is not None and nxt.ordinal == cand.ordinal + 1
 
     def _glued_heading(self, stack: list[_Open], cand: _Candidate, norm: str, line_starts: list[int]) -> bool:
         """A marker glued to the previous word is a heading only where it opens the first
         item right after a heading's title on the same line (…工作成效（一）…, …情况一是…), or
         where it goes on with an open series and, like a heading, ends its line without a
-        sentence stop."""
+        sentence stop. An `X是` glued to a word goes on with no series: 不二是 is a word."""
+        if cand.style not in self._glued_styles:
+            return False
         top = stack[-1]
         if cand.ordinal == 1 and top.section and top.line == cand.line and top.rank < cand.rank:
             return self._short_title(norm[top.marker_end:cand.start])
-        if cand.style not in self._glued_styles:
-            return False
-        if not any(o.style == cand.style and o.ordinal + 1 == cand.ordinal for o in stack):
+        if cand.series in self._inline_series or not any(
+            o.series == cand.series and o.ordinal + 1 == cand.ordinal for o in stack
+        ):
             return False
         line_end = line_starts[cand.line + 1] if cand.line + 1 < len(line_starts) else len(norm)
         return self._short_title(norm[cand.end:line_end])
@@ -190,15 +197,16 @@ class OutlineSegmenter:
     def _place(self, stack: list[_Open], cand: _Candidate, rest: list[_Candidate]) -> tuple[int, int] | None:
         """(how many stack entries to keep, depth) for a new heading, or None if it is no heading."""
         top = stack[-1]
-        if cand.ordinal == 1 and top.style in self._inline_series and (
+        if cand.ordinal == 1 and top.series in self._inline_series and (
             (cand.line == top.line and cand.context != _LINE)
-            or (cand.style == top.style and top.line_start and cand.context == _LINE)
+            or (cand.series in self._holds[top.series] and top.line_start and cand.context == _LINE)
         ):
-            # A series opening inside an `X是` item's paragraph, or on the lines right
-            # under an item that heads its paragraph, nests one deeper. A paragraph that
-            # opens with an unnumbered lead sentence starts a new series instead.
+            # A series opening inside an `X是` item's paragraph, or (of a family the item
+            # holds) on the lines right under an item that heads its paragraph, nests one
+            # deeper. A paragraph that opens with an unnumbered lead sentence starts a new
+            # series instead.
             return len(stack), top.depth + 1
-        same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].style == cand.style]
+        same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].series == cand.series]
         following = [i for i in same if cand.ordinal == stack[i].ordinal + 1]
         if following:
             # Where an inner and an outer series could both go on, an item that starts a
@@ -209,7 +217,7 @@ class OutlineSegmenter:
         for i in same:  # a repeated or skipped number keeps the depth of its siblings
             if cand.ordinal in (stack[i].ordinal, stack[i].ordinal + 2):
                 return i, stack[i].depth
-        lost_first = (cand.ordinal == 2 and cand.style in self._inline_series
+        lost_first = (cand.ordinal == 2 and cand.series in self._inline_series
                       and self._series_goes_on(cand, rest, same_line=False))
         if cand.ordinal == 1 or (not same and (cand.context == _LINE or lost_first)):
             # `lost_first`: an `X是` series whose first item lost its numeral (…是开工项目加快
