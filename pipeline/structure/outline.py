@@ -217,11 +217,11 @@ class OutlineSegmenter:
         for i in same:  # a repeated or skipped number keeps the depth of its siblings
             if cand.ordinal in (stack[i].ordinal, stack[i].ordinal + 2):
                 return i, stack[i].depth
+        # An `X是` series whose first item lost its numeral (…是新建项目加快投产。二是…三是…)
+        # opens at its second item when the third follows.
         lost_first = (cand.ordinal == 2 and cand.series in self._inline_series
                       and self._series_goes_on(cand, rest, same_line=False))
         if cand.ordinal == 1 or (not same and (cand.context == _LINE or lost_first)):
-            # `lost_first`: an `X是` series whose first item lost its numeral (…是开工项目加快
-            # 投产。二是…三是…) opens at its second item when the third follows.
             keep = len(stack)
             while keep > 1 and stack[keep - 1].rank >= cand.rank:
                 keep -= 1
