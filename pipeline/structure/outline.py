@@ -2,8 +2,10 @@
 
 Markers come from data/headings.json. A candidate marker counts where it opens a
 clause (line start, after 。；：！？ or whitespace); an `X是` series may also open after a
-comma when the series goes on in the same paragraph; a `二、` or `（三）` glued to the
-previous word (PDF text) counts when it continues an open series. Depth is decided by
+comma when the series goes on in the same paragraph, and at its `二是` when its first item
+lost its numeral and `三是` follows. A marker glued to the previous word (PDF text) counts
+where it opens the first item right after a heading's title on the same line, or where a
+`二、` or `（三）` continues an open series. Depth is decided by
 the open series on a stack, not by the marker family: a marker continues the innermost
 open series it fits, and otherwise starts a series under the current heading.
 """
@@ -20,14 +22,15 @@ from parksum.text.patterns import scanner
 from parksum.text.resources import load_json
 
 _LINE, _CLAUSE, _WEAK, _GLUED = "line", "clause", "weak", "glued"
-_GLUED_TITLE_MAX = 30  # a glued heading is a short line end, not a sentence
+_TITLE_MAX = 40  # a heading title is a short phrase, not a sentence
 
 
 @dataclass(frozen=True)
 class _Candidate:
     start: int
     end: int
-    style: str
+    style: str  # as matched
+    series: str  # the family whose series it goes on with: its own, or the one it is a variant of
     rank: int
     ordinal: int
     line: int
@@ -38,13 +41,14 @@ class _Candidate:
 class _Open:
     """An open heading on the stack: new markers may continue its series or nest in it."""
 
-    style: str | None
+    series: str | None
     ordinal: int
     depth: int
     rank: int
     line: int
     line_start: bool
     section: int
+    marker_end: int
 
 
 def _check_style(style: dict) -> None:
@@ -72,7 +76,11 @@ class OutlineSegmenter:
         for style in spec["styles"]:
             _check_style(style)
         self._rank = {s["style"]: s["rank"] for s in spec["styles"]}
+        self._series = {s["style"]: s.get("series", s["style"]) for s in spec["styles"]}
+        if unknown := set(self._series.values()) - set(self._rank):
+            raise ValueError(f"headings.json: series {', '.join(sorted(unknown))} names no style")
         self._inline_series = {s["style"] for s in spec["styles"] if s.get("inline_series")}
+        self._holds = {s["style"]: {s["style"], *s.get("holds", ())} for s in spec["styles"]}
         self._glued_styles = set(spec["glued_styles"])
         self._openers = set(spec["clause_openers"])
         self._weak = set(spec["weak_openers"])
@@ -109,7 +117,7 @@ class OutlineSegmenter:
             context = self._context(norm, m.start(), line_starts[line])
             if context is None:
                 continue
-            found.append(_Candidate(m.start(), m.end(), style, self._rank[style],
+            found.append(_Candidate(m.start(), m.end(), style, self._series[style], self._rank[style],
                                     ordinal_value(m.group("n_" + style)), line, context))
         return found
 
@@ -135,54 +143,70 @@ class OutlineSegmenter:
         root = Section(index=0, depth=0, marker=None, style=None, ordinal=None, title="", start=0,
                        end=len(norm), marker_end=0, parent=None, path="", kind="other")
         sections = [root]
-        stack = [_Open(None, 0, 0, 0, -1, False, 0)]
+        stack = [_Open(None, 0, 0, 0, -1, False, 0, 0)]
         for i, cand in enumerate(candidates):
-            if cand.context == _WEAK and not self._series_goes_on(cand, candidates[i + 1:]):
+            rest = candidates[i + 1:]
+            if cand.context == _WEAK and not self._series_goes_on(cand, rest, same_line=True):
                 continue
             if cand.context == _GLUED and not self._glued_heading(stack, cand, norm, line_starts):
                 continue
-            placement = self._place(stack, cand)
+            placement = self._place(stack, cand, rest)
             if placement is None:
                 continue
             keep, depth = placement
             del stack[keep:]
             parent = stack[-1].section
             sections.append(Section(index=len(sections), depth=depth, marker=norm[cand.start:cand.end],
-                                    style=cand.style, ordinal=cand.ordinal, title="", start=cand.start,
+                                    style=cand.series, ordinal=cand.ordinal, title="", start=cand.start,
                                     end=len(norm), marker_end=cand.end, parent=parent, path=""))
-            stack.append(_Open(cand.style, cand.ordinal, depth, cand.rank, cand.line,
-                               cand.context == _LINE, len(sections) - 1))
+            stack.append(_Open(cand.series, cand.ordinal, depth, cand.rank, cand.line,
+                               cand.context == _LINE, len(sections) - 1, cand.end))
         return sections, self._finish(sections, norm, year)
 
     @staticmethod
-    def _series_goes_on(cand: _Candidate, rest: list[_Candidate]) -> bool:
-        """A comma-opened `一是` counts only when `二是` follows in the same paragraph."""
-        return any(c.line == cand.line and c.style == cand.style and c.ordinal == cand.ordinal + 1
-                   and c.context != _GLUED for c in rest)
+    def _series_goes_on(cand: _Candidate, rest: list[_Candidate], same_line: bool) -> bool:
+        """Whether the next item of `cand`'s series follows: in the same paragraph, or else
+        as the next marker of its style."""
+        if same_line:
+            return any(c.line == cand.line and c.series == cand.series and c.ordinal == cand.ordinal + 1
+                       and c.context != _GLUED for c in rest)
+        nxt = next((c for c in rest if c.series == cand.series and c.context != _GLUED), None)
+        return nxt is not None and nxt.ordinal == cand.ordinal + 1
 
     def _glued_heading(self, stack: list[_Open], cand: _Candidate, norm: str, line_starts: list[int]) -> bool:
-        """A marker glued to the previous word is a heading only where it goes on with an
-        open series and, like a heading, ends its line without a sentence stop."""
+        """A marker glued to the previous word is a heading only where it opens the first
+        item right after a heading's title on the same line (…工作成效（一）…, …情况一是…), or
+        where it goes on with an open series and, like a heading, ends its line without a
+        sentence stop. An `X是` glued to a word goes on with no series: 不二是 is a word."""
         if cand.style not in self._glued_styles:
             return False
-        if not any(o.style == cand.style and o.ordinal + 1 == cand.ordinal for o in stack):
+        top = stack[-1]
+        if cand.ordinal == 1 and top.section and top.line == cand.line and top.rank < cand.rank:
+            return self._short_title(norm[top.marker_end:cand.start])
+        if cand.series in self._inline_series or not any(
+            o.series == cand.series and o.ordinal + 1 == cand.ordinal for o in stack
+        ):
             return False
         line_end = line_starts[cand.line + 1] if cand.line + 1 < len(line_starts) else len(norm)
-        rest = norm[cand.end:line_end].strip()
-        return 0 < len(rest) <= _GLUED_TITLE_MAX and not self._title_stop.search(rest)
+        return self._short_title(norm[cand.end:line_end])
 
-    def _place(self, stack: list[_Open], cand: _Candidate) -> tuple[int, int] | None:
+    def _short_title(self, text: str) -> bool:
+        text = text.strip()
+        return 0 < len(text) <= _TITLE_MAX and not self._title_stop.search(text)
+
+    def _place(self, stack: list[_Open], cand: _Candidate, rest: list[_Candidate]) -> tuple[int, int] | None:
         """(how many stack entries to keep, depth) for a new heading, or None if it is no heading."""
         top = stack[-1]
-        if cand.ordinal == 1 and top.style in self._inline_series and (
+        if cand.ordinal == 1 and top.series in self._inline_series and (
             (cand.line == top.line and cand.context != _LINE)
-            or (cand.style == top.style and top.line_start and cand.context == _LINE)
+            or (cand.series in self._holds[top.series] and top.line_start and cand.context == _LINE)
         ):
-            # A series opening inside an `X是` item's paragraph, or on the lines right
-            # under an item that heads its paragraph, nests one deeper. A paragraph that
-            # opens with an unnumbered lead sentence starts a new series instead.
+            # A series opening inside an `X是` item's paragraph, or (of a family the item
+            # holds) on the lines right under an item that heads its paragraph, nests one
+            # deeper. A paragraph that opens with an unnumbered lead sentence starts a new
+            # series instead.
             return len(stack), top.depth + 1
-        same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].style == cand.style]
+        same = [i for i in range(len(stack) - 1, 0, -1) if stack[i].series == cand.series]
         following = [i for i in same if cand.ordinal == stack[i].ordinal + 1]
         if following:
             # Where an inner and an outer series could both go on, an item that starts a
@@ -193,7 +217,11 @@ class OutlineSegmenter:
         for i in same:  # a repeated or skipped number keeps the depth of its siblings
             if cand.ordinal in (stack[i].ordinal, stack[i].ordinal + 2):
                 return i, stack[i].depth
-        if cand.ordinal == 1 or (cand.context == _LINE and not same):
+        # An `X是` series whose first item lost its numeral (…是新建项目加快投产。二是…三是…)
+        # opens at its second item when the third follows.
+        lost_first = (cand.ordinal == 2 and cand.series in self._inline_series
+                      and self._series_goes_on(cand, rest, same_line=False))
+        if cand.ordinal == 1 or (not same and (cand.context == _LINE or lost_first)):
             keep = len(stack)
             while keep > 1 and stack[keep - 1].rank >= cand.rank:
                 keep -= 1
