@@ -216,7 +216,7 @@ class QuantityExtractor:
             section = doc.section_at(start)
             period, period_start = self._period(scan, periods, period_starts, cand, sentence_start)
             unit = unit_for(cand.unit) if cand.unit else None
-            canonical = self._lexicon.lookup(indicator)
+            canonical = self._lexicon.lookup(indicator, cand.unit)
             quantity = Quantity(
                 start=start, end=end, text=doc.text[start:end], indicator=indicator,
                 role=role, masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
