@@ -36,6 +36,7 @@ class IndicatorLexicon:
         self._head_verbs = _longest_first(shapes["head_verbs"])
         self._coordinators = _longest_first(shapes["coordinators"])
         self._heads = _longest_first(shapes["guarded_heads"])
+        self._share_splits = _longest_first(shapes["share_splits"])
         self._unchecked_units = frozenset(shapes["unchecked_units"])
         self._dimensions = {unit: frozenset(allowed) for unit, allowed in shapes["unit_dimensions"].items()}
 
@@ -73,8 +74,13 @@ class IndicatorLexicon:
             phrase = phrase[:-len(suffix)]
 
     def _match(self, phrase: str, allowed: frozenset[str] | None) -> Indicator | None:
+        for split in self._share_splits:  # X占Y: the figure is of X
+            at = phrase.find(split)
+            whole = self._longest_alias(phrase, allowed, None)
+            if at >= 0 and not (whole and whole[0] <= at < whole[1]):
+                phrase = phrase[:at]
         head = next((h for h in self._heads if phrase.endswith(h)), None)
-        best = self._longest_alias(phrase, allowed, head)
+        best = self._longest_alias(phrase, allowed, head) if phrase else None
         if best is None:
             return None
         start, end, indicator_id = best

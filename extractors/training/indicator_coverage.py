@@ -17,15 +17,31 @@ import importlib.util
 import json
 import random
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from parksum.extractors.indicators import lexicon
+from parksum.extractors.quantities import QuantityExtractor
 from parksum.paths import national_reports, shared_dir
-from parksum.process.runner import Pipeline
+from parksum.structure.metadata import DocumentMetadata
+from parksum.structure.outline import OutlineSegmenter
 from parksum.text.doc import Document, Quantity
+from parksum.text.loaders import load
 
-COMPONENTS = ["metadata", "outline", "quantities"]
+Pipeline = Callable[[Document], Document]
+
+
+def pipeline() -> Pipeline:
+    """metadata → outline → quantities, the components of pipeline.toml a figure needs (built here:
+    training code sits below parksum.process)."""
+    components = [DocumentMetadata(), OutlineSegmenter(), QuantityExtractor()]
+
+    def run(doc: Document) -> Document:
+        for component in components:
+            doc = component(doc)
+        return doc
+    return run
 
 
 def real_dir() -> Path:
@@ -40,22 +56,23 @@ def _scorer() -> ModuleType:
     return module
 
 
-def national_quantities(pipeline: Pipeline) -> list[Quantity]:
+def national_quantities(run: Pipeline) -> list[Quantity]:
     found = []
     for line in national_reports().read_text(encoding="utf-8").splitlines():
         row = json.loads(line)
         year = int(row["year"]) if row.get("year") else None
-        doc = pipeline(Document(text=row["content"], name=row["title"], year=year))
+        doc = run(Document(text=row["content"], name=row["title"], year=year))
         found.extend(doc.quantities)
     return found
 
 
-def real_documents(pipeline: Pipeline) -> list[tuple[str, dict, list[Quantity]]]:
+def real_documents(run: Pipeline) -> list[tuple[str, dict, list[Quantity]]]:
     """(text, gold, predicted quantities) per real document."""
     docs = []
     for gold_file in sorted(real_dir().glob("*.json")):
         gold = json.loads(gold_file.read_text(encoding="utf-8"))
-        doc = pipeline.process_file(real_dir() / gold["doc"])
+        loaded = load(real_dir() / gold["doc"])
+        doc = run(Document(text=loaded.text, name=loaded.path.name, encoding=loaded.encoding, sha256=loaded.sha256))
         docs.append((doc.text, gold, doc.quantities))
     return docs
 
@@ -118,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("corpus/indicators/mapping_sample.tsv"))
     parser.add_argument("--wrong", action="store_true", help="list real-set figures whose id disagrees with gold")
     args = parser.parse_args(argv)
-    pipeline = Pipeline(COMPONENTS, ner=False)
-    national = national_quantities(pipeline)
-    docs = real_documents(pipeline)
+    run = pipeline()
+    national = national_quantities(run)
+    docs = real_documents(run)
     real = [q for _, _, quantities in docs for q in quantities]
     print("figures with a canonical indicator")
     print(f"  national reports  {_share(*coverage(national))}")
