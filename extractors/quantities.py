@@ -113,6 +113,7 @@ class QuantityExtractor:
         self._target_sentence = regex.compile("|".join(r["target_sentence_patterns"]))
         self._growth_after = regex.compile(_alternation(r["growth_after"]))
         self._completion_of = regex.compile(r["completion_of"])
+        self._threshold_after = regex.compile(r["threshold_after"])
         self._marks = MaskMarks()
         self._lexicon = lexicon()
 
@@ -223,7 +224,7 @@ class QuantityExtractor:
             period, period_start = self._period(scan, periods, period_starts, cand, sentence_start,
                                                 sentence_starts[max(0, s_index - 1)])
             unit = unit_for(cand.unit) if cand.unit else None
-            canonical = self._lexicon.lookup(read)
+            canonical = self._lexicon.lookup(read, cand.unit) if role != "threshold" else None
             quantity = Quantity(
                 start=start, end=end, text=doc.text[start:end], indicator=indicator,
                 role=role, masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
@@ -252,6 +253,9 @@ class QuantityExtractor:
             return cand.role, 1
         if cand.unit in self.rules["multiple_units"]:
             return "multiple", 1
+        if (set((cand.qualifier or "").split("…")) & set(self.rules["threshold_qualifiers"])
+                and self._threshold_after.match(scan, cand.consumed_end)):
+            return "threshold", 1  # 税收500万元以上企业6家: the bound of a class
         if previous is not None and pre.strip() in ("和", "及", "与", "、", "以及") and previous.role != "rank":
             return previous.role, -1 if previous.value is not None and previous.value < 0 else 1
         level = self._level_change.search(pre)  # 由**%提升到***%: a level, not a change

@@ -1,6 +1,19 @@
+"""The lexicon, and the phrase shapes of tests/data/indicator_cases.jsonl run by one test: a phrase (and
+the unit of its figure) with the indicator id it must map to, or null when it must map to none."""
+import json
+
 import pytest
 
 from parksum.extractors.indicators import lexicon
+from tests.conftest import DATA
+
+CASES = [json.loads(line) for line in (DATA / "indicator_cases.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["id"]) for c in CASES])
+def test_indicator_case(case):
+    found = lexicon().lookup(case["phrase"], case.get("unit"))
+    assert (found.id if found else None) == case["expect"]
 
 
 @pytest.mark.parametrize(("phrase", "indicator_id"), [

@@ -50,3 +50,16 @@ def test_views_are_recreated_when_the_store_is_written_not_when_it_is_read(facts
         assert conn.execute(text("SELECT count(*) FROM sqlite_master WHERE name = 'facts'")).scalar() == 0
     Store(facts_db, write=True)
     assert _rows(facts_db, "SELECT count(*) FROM facts") == [(10,)]
+
+
+def test_a_threshold_is_a_mention_never_a_fact(facts_db):
+    """税收500万元以上企业: the 500万元 bounds a class; even mapped to an indicator it makes no fact."""
+    before = _rows(facts_db, "SELECT fact_key, value, growth, mentions FROM facts ORDER BY fact_key")
+    columns = ('document_id, section_id, start, "end", text, indicator, indicator_id, masked, deleted, value, '
+               'unit, base_unit, base_value, qualifier, status, period, period_year, sentence, sentence_start')
+    with Store(facts_db, write=True).engine.begin() as conn:
+        conn.execute(text(f"INSERT INTO metrics ({columns}, role) SELECT {columns}, 'threshold' FROM metrics "
+                          "WHERE role = 'value' AND indicator_id = 'industrial_output_above_scale'"))
+    assert _rows(facts_db, "SELECT count(*) FROM metric_mentions WHERE measure = 'threshold'")[0][0] > 0
+    assert _rows(facts_db, "SELECT count(*) FROM fact_mentions WHERE role = 'threshold'") == [(0,)]
+    assert _rows(facts_db, "SELECT fact_key, value, growth, mentions FROM facts ORDER BY fact_key") == before

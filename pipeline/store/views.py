@@ -8,7 +8,8 @@ Vocabulary:
 - a *mention* is one metrics row, with its park, document, section and canonical name;
 - a *fact* is what the mentions of one park, indicator, period_year and status report;
   its value comes from the mentions whose role is value or count, its growth from the
-  growth mentions; share, multiple, rank and completion mentions stay in metric_mentions;
+  growth mentions; share, multiple, rank, completion and threshold mentions (a class bound such as
+  the 500万元 of 税收500万元以上企业) stay in metric_mentions;
 - the *choice rule* picks one mention per fact and measure: an unmasked figure over a
   masked one, then the document reporting on the later year, then the later-ingested
   document, then the first mention in the text;
