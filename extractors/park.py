@@ -104,3 +104,11 @@ class ParkReader:
             return None
         first = min(placed, key=lambda n: (n.where, n.start))
         return min(specific(first), key=lambda n: n.start, default=first)
+
+
+def park_key(name: str) -> str:
+    """What two spellings of one park share: 扬州经济技术开发区 and 扬州 经开区 both give 扬州经开区."""
+    key = regex.sub(r"\s+", "", name)
+    for long, short in load_json("parksum.extractors", "parks.json")["abbreviations"]:
+        key = key.replace(long, short)
+    return key

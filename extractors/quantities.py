@@ -227,7 +227,8 @@ class QuantityExtractor:
             canonical = self._lexicon.lookup(read, cand.unit) if role != "threshold" else None
             quantity = Quantity(
                 start=start, end=end, text=doc.text[start:end], indicator=indicator,
-                role=role, masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
+                role="value" if role == "threshold" else role, threshold=role == "threshold",
+                masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
                 unit=_written(doc, cand.unit_start, len(cand.unit)) if cand.unit else None,
                 qualifier=cand.qualifier,
                 status=self._status(scan, cand, role, clause, sentence_start, section.kind if section else "other"),

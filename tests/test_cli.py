@@ -120,3 +120,27 @@ def test_processing_commands_print_no_library_chatter(tmp_path):
     result = subprocess.run([sys.executable, "-m", "parksum", "extract", str(FILES / "utf8.txt"), "--no-ner",
                              "--out", str(tmp_path)], capture_output=True, text=True, check=True)
     assert result.stderr.strip() == "" and "Prefix dict" not in result.stdout
+
+
+def test_parks_read_from_documents_compare_and_say_when_nothing_matches(db_url, tmp_path, capsys):
+    uploads = tmp_path / "uploads"
+    uploads.mkdir()
+    (uploads / "a.txt").write_text("扬州经开区2023年工作总结\n2023年，扬州经开区实现规上工业总产值1200亿元，增长8%。\n",
+                                   encoding="utf-8")
+    (uploads / "b.txt").write_text("XX高新区2023年上半年工作总结\n上半年，XX高新区实现税收12亿元。\n", encoding="utf-8")
+    assert main(["ingest", str(uploads), "--db", db_url, "--no-ner"]) == EXIT_OK
+    assert main(["parks", "--db", db_url]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "扬州经开区: 1 documents" in out and "XX高新区: 1 documents" in out
+    assert main(["compare", "--indicator", "规上工业总产值", "--db", db_url]) == EXIT_OK
+    assert "1200" in capsys.readouterr().out
+    assert main(["compare", "--indicator", "规上工业总产值", "--period", "1999", "--db", db_url]) == EXIT_SOME_FAILED
+    assert "no park reports 规上工业总产值 for 1999" in capsys.readouterr().err
+
+
+def test_a_tag_that_disagrees_with_the_document_is_kept_and_reported(db_url, tmp_path, capsys):
+    upload = tmp_path / "a.txt"
+    upload.write_text("扬州经开区2023年工作总结\n2023年，园区经济稳中有进。\n", encoding="utf-8")
+    assert main(["ingest", str(upload), "--park", "高新园", "--year", "2022", "--db", db_url, "--no-ner"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "tagged park 高新园, the document names 扬州经开区" in err and "tagged year 2022" in err

@@ -95,3 +95,31 @@ def test_entities_are_stored_with_their_section_and_listed_by_park(db_url):
                                                        "masked": True, "count": 1, "documents": 1}
     store.ingest(doc, replace=True)
     assert _count(store, EntityRow) == 2
+
+
+def test_one_park_however_its_documents_write_it(db_url):
+    from parksum.text.doc import Document
+
+    store = Store(db_url, write=True)
+    for n, park in enumerate(["扬州经济技术开发区", "扬州经开区", "扬州 经开区", "高新园"]):
+        store.ingest(Document(text=f"第{n}份\n", name=f"{n}.txt", park=park, sha256=str(n)))
+    parks = {row["park"]: row for row in store.parks()}
+    assert set(parks) == {"扬州经济技术开发区", "高新园"}
+    assert parks["扬州经济技术开发区"]["aliases"] == ["扬州 经开区", "扬州经开区"]
+    assert parks["扬州经济技术开发区"]["documents"] == 3
+
+
+def test_parks_merge_and_rename_keep_every_document_and_alias(db_url):
+    from parksum.text.doc import Document
+
+    store = Store(db_url, write=True)
+    for n, park in enumerate(["高新园", "高新工业园", "高新工业园"]):
+        store.ingest(Document(text=f"第{n}份\n", name=f"{n}.txt", park=park, sha256=str(n)))
+    assert store.merge_parks("高新园", ["高新工业园"]) == 2
+    store.rename_park("高新园", "市高新技术产业园")
+    (row,) = store.parks()
+    assert (row["park"], row["aliases"], row["documents"]) == ("市高新技术产业园", ["高新园", "高新工业园"], 3)
+    store.ingest(Document(text="第三份\n", name="3.txt", park="高新工业园", sha256="3"))
+    assert store.parks()[0]["documents"] == 4
+    with pytest.raises(LookupError, match="no park named"):
+        store.merge_parks("市高新技术产业园", ["不存在"])

@@ -58,8 +58,8 @@ def test_a_threshold_is_a_mention_never_a_fact(facts_db):
     columns = ('document_id, section_id, start, "end", text, indicator, indicator_id, masked, deleted, value, '
                'unit, base_unit, base_value, qualifier, status, period, period_year, sentence, sentence_start')
     with Store(facts_db, write=True).engine.begin() as conn:
-        conn.execute(text(f"INSERT INTO metrics ({columns}, role) SELECT {columns}, 'threshold' FROM metrics "
+        conn.execute(text(f"INSERT INTO metrics ({columns}, role, threshold) SELECT {columns}, 'value', 1 FROM metrics "
                           "WHERE role = 'value' AND indicator_id = 'industrial_output_above_scale'"))
     assert _rows(facts_db, "SELECT count(*) FROM metric_mentions WHERE measure = 'threshold'")[0][0] > 0
-    assert _rows(facts_db, "SELECT count(*) FROM fact_mentions WHERE role = 'threshold'") == [(0,)]
+    assert _rows(facts_db, "SELECT count(*) FROM fact_mentions WHERE threshold = 1") == [(0,)]
     assert _rows(facts_db, "SELECT fact_key, value, growth, mentions FROM facts ORDER BY fact_key") == before

@@ -172,6 +172,18 @@ def build_parser() -> argparse.ArgumentParser:
     browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
     browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
     _db(browse)
+    parks = _command(commands, "parks", cmd_parks, "list the parks with their aliases; merge or rename them",
+                     "parksum parks merge 扬州经开区 扬州经济技术开发区",
+                     "Without an action: one line per park with its documents and the other ways it is\n"
+                     "written. A park's documents are found under any of its aliases; spellings that differ\n"
+                     "only by a long or short form (经济技术开发区 / 经开区) or by spaces are joined on ingest.\n"
+                     "  merge KEEP OTHER...   fold OTHER parks (their documents and aliases) into KEEP\n"
+                     "  rename OLD NEW        give a park a new name; OLD stays an alias")
+    parks.add_argument("action", nargs="?", choices=("list", "merge", "rename"), default="list")
+    parks.add_argument("names", nargs="*", metavar="PARK", help="merge: KEEP OTHER...; rename: OLD NEW")
+    parks.add_argument("--format", choices=("table", "csv", "json"), default="table", help="for list (default: table)")
+    _db(parks)
+
     entities = _command(commands, "entities", cmd_entities, "list the named entities in the database, counted",
                         "parksum entities --park 高新园 --label COMPANY --format csv",
                         "One row per park, label and name, with its number of mentions and documents.\n"
@@ -280,9 +292,25 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from parksum.store import Store
 
     store = Store(args.db, write=True)
-    status = _process(args, lambda doc: store.ingest(doc, replace=args.replace).status)
+
+    def ingest(doc: Document) -> str:
+        _report_disagreement(doc)
+        return store.ingest(doc, replace=args.replace).status
+
+    status = _process(args, ingest)
     _print_summary(store.summary())
     return status
+
+
+def _report_disagreement(doc: Document) -> None:
+    """The uploader's tags win; where the document says otherwise, say so."""
+    from parksum.extractors.park import park_key
+
+    if doc.park and doc.park_in_text and park_key(doc.park) != park_key(doc.park_in_text):
+        log.warning("%s: tagged park %s, the document names %s (both kept)", doc.name, doc.park, doc.park_in_text)
+    if doc.year and doc.year_in_text and doc.year != doc.year_in_text:
+        log.warning("%s: tagged year %s, the document reports on %s (both kept)", doc.name, doc.year,
+                    doc.year_in_text)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -331,6 +359,14 @@ def cmd_compare(args: argparse.Namespace) -> int:
     except LookupError as error:
         log.error("%s", error.args[0])
         return EXIT_USAGE
+    if table.empty:
+        log.warning("no parks in the database yet: tag uploads (--park, manifest.csv) or ingest documents that "
+                    "name their park; `parksum parks` lists them")
+        return EXIT_SOME_FAILED
+    if table.isna().all().all():
+        log.warning("no park reports %s%s%s", ", ".join(args.indicator),
+                    f" for {args.period}" if args.period else "", f" as {args.status}" if args.status else "")
+        return EXIT_SOME_FAILED
     write(table, args.format, args.out)
     if args.out is not None:
         print(f"written {args.out}")
@@ -423,6 +459,44 @@ def cmd_entities(args: argparse.Namespace) -> int:
                 print(f"  {label} ({sum(r['count'] for r in group)})")
                 for r in group:
                     print(f"    {r['count']:4d}  {r['text']}{'  [masked]' if r['masked'] else ''}")
+    return EXIT_OK
+
+
+def cmd_parks(args: argparse.Namespace) -> int:
+    from parksum.store import Store
+
+    if args.action == "list":
+        rows = Store(args.db).parks()
+        if args.format != "table":
+            import pandas as pd
+
+            from parksum.analyst.compare import write
+
+            frame = pd.DataFrame(rows, columns=["park", "aliases", "documents", "documents_naming_another_park"])
+            write(frame.assign(aliases=frame["aliases"].map("|".join)).set_index("park"), args.format)
+        for row in rows if args.format == "table" else []:
+            aliases = f"  (also {', '.join(row['aliases'])})" if row["aliases"] else ""
+            other = (f"  {row['documents_naming_another_park']} name another park in their text"
+                     if row["documents_naming_another_park"] else "")
+            print(f"{row['park']}: {row['documents']} documents{aliases}{other}")
+        if not rows:
+            print("no parks yet: tag uploads (--park, manifest.csv) or ingest documents that name their park")
+        return EXIT_OK
+    wanted = 2 if args.action == "rename" else None
+    if len(args.names) < 2 or (wanted and len(args.names) != wanted):
+        log.error("parks %s needs %s", args.action, "OLD NEW" if wanted else "KEEP OTHER...")
+        return EXIT_USAGE
+    store = Store(args.db, write=True)
+    try:
+        if args.action == "rename":
+            store.rename_park(*args.names)
+            print(f"renamed {args.names[0]} to {args.names[1]}")
+        else:
+            moved = store.merge_parks(args.names[0], args.names[1:])
+            print(f"merged {', '.join(args.names[1:])} into {args.names[0]}: {moved} documents moved")
+    except (LookupError, ValueError) as error:
+        log.error("%s", error.args[0])
+        return EXIT_USAGE
     return EXIT_OK
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session
 
 from parksum.extractors.indicators import lexicon
+from parksum.extractors.park import park_key
 from parksum.store import fulltext
 from parksum.store.schema import (
     MIGRATIONS,
@@ -27,6 +28,7 @@ from parksum.store.schema import (
     Indicator,
     MetricRow,
     Park,
+    ParkAlias,
     PlaceholderRow,
     SchemaVersion,
     SectionRow,
@@ -116,6 +118,7 @@ class Store:
 
     def _add(self, session: Session, doc: Document) -> DocumentRow:
         row = DocumentRow(park_id=self._park_id(session, doc.park), year=doc.year, title=doc.title,
+                          park_in_text=doc.park_in_text, year_in_text=doc.year_in_text, period=doc.period,
                           doc_type=doc.doc_type, source_name=doc.name, encoding=doc.encoding,
                           sha256=doc.sha256, n_chars=len(doc.text), text=doc.text, ingested_at=_now())
         session.add(row)
@@ -135,7 +138,8 @@ class Store:
         for q in doc.quantities:
             mrow = MetricRow(document_id=row.id, section_id=_section_id(ids, q.section), start=q.start, end=q.end,
                              text=q.text, indicator=q.indicator, indicator_id=q.indicator_id, role=q.role,
-                             masked=q.masked, deleted=q.deleted, value=q.value, value_low=q.value_low,
+                             masked=q.masked, deleted=q.deleted, threshold=q.threshold, value=q.value,
+                             value_low=q.value_low,
                              value_high=q.value_high, unit=q.unit, base_unit=q.base_unit, base_value=q.base_value,
                              qualifier=q.qualifier, status=q.status, period=q.period, period_year=q.period_year,
                              sentence=doc.text[q.sentence_start:q.sentence_end], sentence_start=q.sentence_start)
@@ -163,14 +167,72 @@ class Store:
 
     @staticmethod
     def _park_id(session: Session, name: str | None) -> int | None:
+        """The park a name stands for: by its alias, else by its key (扬州经开区 = 扬州经济技术开发区, the
+        new spelling kept as an alias), else a new park."""
         if not name:
             return None
-        park = session.scalar(select(Park).where(Park.name == name))
-        if park is None:
-            park = Park(name=name)
-            session.add(park)
+        park_id = session.scalar(select(ParkAlias.park_id).where(ParkAlias.alias == name)) or session.scalar(
+            select(Park.id).where(Park.name == name))
+        if park_id is None:
+            key = park_key(name)
+            park_id = next((a.park_id for a in session.scalars(select(ParkAlias)) if park_key(a.alias) == key), None)
+            if park_id is None:
+                park = Park(name=name)
+                session.add(park)
+                session.flush()
+                park_id = park.id
+        if session.get(ParkAlias, name) is None:
+            session.add(ParkAlias(alias=name, park_id=park_id))
             session.flush()
-        return park.id
+        return park_id
+
+    def parks(self) -> list[dict[str, object]]:
+        """Every park with its aliases and documents, and how many documents name another park in their text."""
+        with Session(self.engine) as session:
+            rows = []
+            for park in session.scalars(select(Park).order_by(Park.name)):
+                aliases = sorted(a for a in session.scalars(select(ParkAlias.alias).where(ParkAlias.park_id == park.id))
+                                 if a != park.name)
+                documents = session.scalars(select(DocumentRow).where(DocumentRow.park_id == park.id)).all()
+                disagree = sum(1 for d in documents if d.park_in_text and park_key(d.park_in_text) not in
+                               {park_key(park.name), *map(park_key, aliases)})
+                rows.append({"park": park.name, "aliases": aliases, "documents": len(documents),
+                             "documents_naming_another_park": disagree})
+            return rows
+
+    def rename_park(self, old: str, new: str) -> None:
+        """Give a park a new name; the old one stays an alias."""
+        with Session(self.engine) as session, session.begin():
+            park = self._park(session, old)
+            if session.scalar(select(Park).where(Park.name == new)) is not None:
+                raise ValueError(f"a park named {new!r} exists: merge the two instead")
+            park.name = new
+            if session.get(ParkAlias, new) is None:
+                session.add(ParkAlias(alias=new, park_id=park.id))
+
+    def merge_parks(self, keep: str, others: list[str]) -> int:
+        """Fold other parks into `keep`: their documents and aliases move to it. Returns documents moved."""
+        with Session(self.engine) as session, session.begin():
+            target = self._park(session, keep)
+            moved = 0
+            for name in others:
+                park = self._park(session, name)
+                if park.id == target.id:
+                    continue
+                moved += session.execute(DocumentRow.__table__.update().where(DocumentRow.park_id == park.id)
+                                         .values(park_id=target.id)).rowcount
+                session.execute(ParkAlias.__table__.update().where(ParkAlias.park_id == park.id)
+                                .values(park_id=target.id))
+                session.delete(park)
+            return moved
+
+    @staticmethod
+    def _park(session: Session, name: str) -> Park:
+        park_id = session.scalar(select(ParkAlias.park_id).where(ParkAlias.alias == name))
+        park = session.get(Park, park_id) if park_id is not None else None
+        if park is None:
+            raise LookupError(f"no park named {name!r} (see `parksum parks`)")
+        return park
 
     def read(self, sql: str, **params: object) -> pd.DataFrame:
         """A query's rows as a DataFrame (the store's queries, parksum.store.queries, go through here)."""

@@ -32,12 +32,23 @@ class Park(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
 
 
+class ParkAlias(Base):
+    """Every way a park is written (its name too): one park is one row however its documents write it."""
+
+    __tablename__ = "park_aliases"
+    alias: Mapped[str] = mapped_column(String(200), primary_key=True)
+    park_id: Mapped[int] = mapped_column(ForeignKey("parks.id"), index=True)
+
+
 class DocumentRow(Base):
     __tablename__ = "documents"
     id: Mapped[int] = mapped_column(primary_key=True)
     park_id: Mapped[int | None] = mapped_column(ForeignKey("parks.id"), index=True)
     year: Mapped[int | None] = mapped_column(Integer, index=True)
     title: Mapped[str | None] = mapped_column(Text)
+    park_in_text: Mapped[str | None] = mapped_column(String(200))  # the park the document names (tags may differ)
+    year_in_text: Mapped[int | None] = mapped_column(Integer)  # the year the document names
+    period: Mapped[str | None] = mapped_column(String(40))  # the part of the year covered: 上半年, 1-9月
     doc_type: Mapped[str | None] = mapped_column(String(40))
     source_name: Mapped[str] = mapped_column(String(500))
     encoding: Mapped[str | None] = mapped_column(String(40))
@@ -89,6 +100,7 @@ class MetricRow(Base):
     role: Mapped[str] = mapped_column(String(20))  # value count growth share multiple rank completion
     masked: Mapped[bool] = mapped_column(Boolean)
     deleted: Mapped[bool] = mapped_column(Boolean)  # the number was removed outright
+    threshold: Mapped[bool] = mapped_column(Boolean, default=False)  # bounds a class: 500万元以上企业; no fact
     value: Mapped[float | None] = mapped_column(Float)  # in the written unit; null when masked or a range
     value_low: Mapped[float | None] = mapped_column(Float)  # a range's bounds
     value_high: Mapped[float | None] = mapped_column(Float)
@@ -138,11 +150,20 @@ def _index_with_documents(conn: Connection) -> None:
     fulltext.rebuild_index(conn)
 
 
+def _metadata_from_the_text(conn: Connection) -> None:
+    for table, column, kind in (("documents", "park_in_text", "VARCHAR(200)"),
+                                ("documents", "year_in_text", "INTEGER"), ("documents", "period", "VARCHAR(40)"),
+                                ("metrics", "threshold", "BOOLEAN DEFAULT FALSE")):
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")
+    conn.exec_driver_sql("INSERT INTO park_aliases (alias, park_id) SELECT name, id FROM parks")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: None,  # parks, documents, sections
     2: lambda conn: None,  # indicators, metrics, placeholders (new tables only)
     3: lambda conn: None,  # entities (a new table only)
     4: _index_with_documents,
+    5: _metadata_from_the_text,  # documents: park_in_text, year_in_text, period; metrics: threshold; park_aliases
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

@@ -25,8 +25,9 @@ VIEWS: dict[str, str] = {
     "metric_mentions": """
 SELECT m.id AS metric_id, d.park_id, p.name AS park,
        m.indicator_id, coalesce(i.name_zh, m.indicator) AS indicator, m.indicator AS phrase,
-       CASE WHEN m.role IN ('value', 'count') THEN 'value' ELSE m.role END AS measure,
-       m.role, m.status, m.period, m.period_year,
+       CASE WHEN m.threshold THEN 'threshold' WHEN m.role IN ('value', 'count') THEN 'value' ELSE m.role END
+           AS measure,
+       m.role, CASE WHEN m.threshold THEN 1 ELSE 0 END AS threshold, m.status, m.period, m.period_year,
        CASE WHEN m.masked OR m.deleted THEN 1 ELSE 0 END AS masked,
        m.text, m.value, m.value_low, m.value_high, m.unit, m.base_value, m.base_unit, m.qualifier,
        m.sentence, d.id AS document_id, d.source_name AS document, d.title AS document_title,

@@ -51,6 +51,7 @@ class Quantity:
     status: str
     period: str | None
     deleted: bool = False
+    threshold: bool = False  # the bound of a class (税收500万元以上企业6家): no figure of its indicator, never a fact
     value_low: float | None = None
     value_high: float | None = None
     indicator_id: str | None = None
