@@ -299,6 +299,8 @@ class QuantityExtractor:
             return (own if mine else inherit), cand.consumed_end
         if role == "rank":
             return own, cand.consumed_end
+        if self._comparison.match(own):  # 占目标任务40亿元: the target of the figure before
+            return inherit, cand.consumed_end
         post, post_end = self._post_phrase(scan, cand, phrase_breaks)
         if post:
             return own + post, post_end  # 签约引进**个|项目, 推进征收**亩|土地

@@ -17,31 +17,19 @@ import importlib.util
 import json
 import random
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
 from parksum.extractors.indicators import lexicon
-from parksum.extractors.quantities import QuantityExtractor
 from parksum.paths import national_reports, shared_dir
-from parksum.structure.metadata import DocumentMetadata
-from parksum.structure.outline import OutlineSegmenter
+from parksum.process.runner import Pipeline
 from parksum.text.doc import Document, Quantity
 from parksum.text.loaders import load
 
-Pipeline = Callable[[Document], Document]
-
 
 def pipeline() -> Pipeline:
-    """metadata → outline → quantities, the components of pipeline.toml a figure needs (built here:
-    training code sits below parksum.process)."""
-    components = [DocumentMetadata(), OutlineSegmenter(), QuantityExtractor()]
-
-    def run(doc: Document) -> Document:
-        for component in components:
-            doc = component(doc)
-        return doc
-    return run
+    """metadata → outline → quantities: what a figure needs."""
+    return Pipeline(["metadata", "outline", "quantities"])
 
 
 def real_dir() -> Path:
