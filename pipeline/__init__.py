@@ -8,7 +8,8 @@ them all. Training and evaluation (`parksum.extractors.training`) are never impo
 """
 from importlib.metadata import PackageNotFoundError, version
 
-from parksum.process.runner import Pipeline, Tags, process_text
+from parksum.process.manifest import Tags
+from parksum.process.runner import Pipeline, process_text
 from parksum.text.doc import Document, Entity, Placeholder, Quantity, Section
 from parksum.text.loaders import LoadError, load
 

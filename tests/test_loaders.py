@@ -1,3 +1,6 @@
+import os
+import shutil
+
 import pytest
 
 from parksum.text.loaders import LoadError, iter_files, load
@@ -61,9 +64,26 @@ def test_unreadable_files_get_a_one_line_reason(name, reason):
     assert info.value.path.name == name
 
 
-def test_folders_are_searched_recursively_for_supported_files(tmp_path):
+def test_folders_yield_every_file_so_that_unread_kinds_are_listed(tmp_path):
     (tmp_path / "a" / "b").mkdir(parents=True)
-    for name in ("a/one.txt", "a/b/two.PDF", "a/b/three.docx", "a/skip.csv"):
+    (tmp_path / "notes").mkdir()
+    for name in ("a/one.txt", "a/b/two.PDF", "a/b/three.docx", "a/table.xls", "a/manifest.csv", "notes/n.txt",
+                 "notes/.parksum-ignore"):
         (tmp_path / name).write_text("x")
-    found = [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path])]
-    assert found == ["a/b/three.docx", "a/b/two.PDF", "a/one.txt"]
+    found = [p.relative_to(tmp_path).as_posix() for p in iter_files([tmp_path], skip=("manifest.csv",))]
+    assert found == ["a/b/three.docx", "a/b/two.PDF", "a/one.txt", "a/table.xls"]
+    with pytest.raises(LoadError, match=r"unsupported file type '\.xls'"):
+        load(tmp_path / "a" / "table.xls")
+
+
+@pytest.mark.skipif(not (shutil.which("antiword") or shutil.which("soffice")) and not os.environ.get("CI"),
+                    reason="no .doc reader installed (apt-get install antiword libreoffice-writer-nogui)")
+def test_legacy_word_files_are_read():
+    text = load(FILES / "sample.doc").text
+    assert "一、主要工作成效" in text and "规上工业总产值**亿元" in text and "固定资产投资" in text
+
+
+def test_a_legacy_word_file_without_a_reader_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(shutil, "which", lambda _: None)
+    with pytest.raises(LoadError, match="needs antiword or LibreOffice"):
+        load(FILES / "sample.doc")

@@ -2,8 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from parksum.process.manifest import Manifest, ManifestError
-from parksum.process.runner import Tags
+from parksum.process.manifest import Manifest, ManifestError, Tags
 
 
 def test_manifest_in_folder_is_found_and_flags_win(tmp_path):

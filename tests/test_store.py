@@ -1,7 +1,8 @@
 import pytest
 from sqlalchemy import func, select, text
 
-from parksum.process.runner import Pipeline, Tags
+from parksum.process.manifest import Tags
+from parksum.process.runner import Pipeline
 from parksum.store.database import SCHEMA_VERSION, DocumentRow, SectionRow, Store, database_url
 from tests.conftest import DATA
 

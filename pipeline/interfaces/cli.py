@@ -11,7 +11,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from parksum.process.manifest import Manifest, ManifestError
+from parksum.process.manifest import MANIFEST_NAME, Manifest, ManifestError
 from parksum.process.runner import STRUCTURE, Pipeline
 from parksum.text.doc import Document
 from parksum.text.loaders import LoadError, iter_files
@@ -261,9 +261,9 @@ def _no_ner(parser: argparse.ArgumentParser) -> None:
 def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int:
     """Run the pipeline over the inputs with a progress bar; list failures at the end."""
     manifest = Manifest.for_inputs(args.paths, args.manifest, args.park, args.year)
-    files = list(iter_files(args.paths))
+    files = list(iter_files(args.paths, skip=(MANIFEST_NAME,)))
     if not files:
-        log.error("no .txt, .docx or .pdf files found")
+        log.error("no files found")
         return EXIT_SOME_FAILED
     pipeline = Pipeline(ner=args.ner)
     failures: list[LoadError] = []

@@ -3,11 +3,21 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from parksum.process.runner import Tags
-
 MANIFEST_NAME = "manifest.csv"
+
+
+@dataclass(frozen=True)
+class Tags:
+    """What the uploader says of a file: its park and year."""
+
+    park: str | None = None
+    year: int | None = None
+
+
+NO_TAGS = Tags()
 
 
 class ManifestError(ValueError):

@@ -8,11 +8,11 @@ from __future__ import annotations
 import importlib
 import tomllib
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from parksum.process.manifest import MANIFEST_NAME, NO_TAGS, Tags
 from parksum.text.doc import Document
 from parksum.text.loaders import LoadedText, LoadError, iter_files, load
 
@@ -24,14 +24,6 @@ STRUCTURE = ("metadata", "outline")
 @cache
 def pipeline_config() -> dict:
     return tomllib.loads(resources.files("parksum.process").joinpath("pipeline.toml").read_text(encoding="utf-8"))
-
-
-@dataclass(frozen=True)
-class Tags:
-    """What the uploader says of a file: its park and year."""
-
-    park: str | None = None
-    year: int | None = None
 
 
 class Pipeline:
@@ -57,18 +49,18 @@ class Pipeline:
             doc = component(doc)
         return doc
 
-    def make_doc(self, loaded: LoadedText, tags: Tags = Tags()) -> Document:
+    def make_doc(self, loaded: LoadedText, tags: Tags = NO_TAGS) -> Document:
         doc = Document(text=loaded.text, name=loaded.path.name, park=tags.park, year=tags.year,
                        encoding=loaded.encoding, sha256=loaded.sha256)
         return self(doc)
 
-    def process_file(self, path: Path | str, tags: Tags = Tags()) -> Document:
+    def process_file(self, path: Path | str, tags: Tags = NO_TAGS) -> Document:
         return self.make_doc(load(path), tags)
 
     def pipe(self, paths: Iterable[Path | str], tags_for: Callable[[Path], Tags] = lambda _: Tags(),
              ) -> Iterator[Document | LoadError]:
         """Process files and folders in order; a file that cannot be read yields its LoadError."""
-        for path in iter_files(paths):
+        for path in iter_files(paths, skip=(MANIFEST_NAME,)):
             try:
                 yield self.process_file(path, tags_for(path))
             except LoadError as error:

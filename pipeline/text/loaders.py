@@ -1,18 +1,26 @@
-"""Read uploaded summaries (.txt in any common Chinese encoding, .docx, .pdf) into text.
+"""Read uploaded summaries (.txt in any common Chinese encoding, .docx, .doc, .pdf) into text.
 
 A file that cannot be read raises `LoadError` with a one-line reason; the caller lists
-it and goes on with the rest of the batch.
+it and goes on with the rest of the batch. A folder yields every file it holds, so that a
+file of a kind parksum does not read (.wps, .xls, an image) is listed with its reason,
+never skipped in silence.
 """
 from __future__ import annotations
 
 import codecs
 import hashlib
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SUPPORTED = (".txt", ".docx", ".pdf")
+SUPPORTED = (".txt", ".docx", ".doc", ".pdf")
+# Legacy Word files are read by antiword (Debian's `antiword`: fast, and right on Chinese text where
+# catdoc garbles it; `-w 0` keeps paragraphs unwrapped), else by LibreOffice, which also reads the short
+# files antiword refuses ("text stream too small") but takes seconds to start.
+DOC_READERS = (("antiword", "-m", "UTF-8.txt", "-w", "0"), ("soffice", "--headless", "--cat"))
 
 # Encodings Chinese summaries come in; detection is limited to them so that short
 # GBK texts are not mistaken for some Western code page.
@@ -43,14 +51,15 @@ class LoadedText:
 IGNORE_MARK = ".parksum-ignore"
 
 
-def iter_files(paths: Iterable[Path | str]) -> Iterator[Path]:
-    """Files named, and supported files found recursively in folders named, in order."""
+def iter_files(paths: Iterable[Path | str], skip: Iterable[str] = ()) -> Iterator[Path]:
+    """Files named, and every file found recursively in folders named, in order; `skip` names files
+    that are not uploads (manifest.csv). A folder holding IGNORE_MARK holds annotations, not documents."""
+    skip = {*skip, IGNORE_MARK}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # A folder marked with IGNORE_MARK holds annotations (corpus/seg/gold.txt), not documents.
             ignored = [m.parent for m in path.rglob(IGNORE_MARK)]
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name not in skip
                               and not any(p.is_relative_to(d) for d in ignored))
         else:
             yield path
@@ -64,7 +73,8 @@ def load(path: Path | str) -> LoadedText:
         raise LoadError(path, "is a folder")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(path, f"unsupported file type '{suffix or path.name}' (use .txt, .docx or .pdf)")
+        raise LoadError(path, f"unsupported file type '{suffix or path.name}' (parksum reads .txt, .docx, .doc "
+                              "and .pdf: save it in one of these)")
     data = path.read_bytes()
     if not data.strip():
         raise LoadError(path, "empty file")
@@ -72,6 +82,8 @@ def load(path: Path | str) -> LoadedText:
         text, encoding = decode_text(path, data)
     elif suffix == ".docx":
         text, encoding = _read_docx(path), "docx"
+    elif suffix == ".doc":
+        text, encoding = _read_doc(path), "doc"
     else:
         text, encoding = _read_pdf(path), "pdf"
     if not text.strip():
@@ -129,6 +141,27 @@ def _read_docx(path: Path) -> str:
             for row in block.rows:
                 lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
     return "\n".join(lines)
+
+
+def _read_doc(path: Path) -> str:
+    """A legacy Word (97–2003) file, by the first reader installed that reads it."""
+    readers = [reader for reader in DOC_READERS if shutil.which(reader[0])]
+    if not readers:
+        raise LoadError(path, "a legacy .doc needs antiword or LibreOffice (apt-get install antiword), "
+                              "or save it as .docx")
+    reasons = []
+    for reader in readers:
+        try:
+            done = subprocess.run([*reader, str(path)], capture_output=True, timeout=120, check=False)
+        except subprocess.TimeoutExpired:
+            reasons.append(f"{reader[0]} took over 120 s")
+            continue
+        text = done.stdout.decode("utf-8", "replace").lstrip("\ufeff")
+        if done.returncode == 0 and text.strip():
+            return text
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        reasons.append(f"{reader[0]}: {said[-1] if said else 'no text'}")
+    raise LoadError(path, f"not a readable .doc ({'; '.join(reasons)})")
 
 
 def _read_pdf(path: Path) -> str:

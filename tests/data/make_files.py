@@ -1,7 +1,8 @@
 """Regenerate the loader fixtures in tests/data/files/ (run once; the outputs are committed).
 
-    .venv/bin/pip install reportlab && .venv/bin/python tests/data/make_files.py
+    .venv/bin/pip install reportlab && .venv/bin/python tests/data/make_files.py   (needs soffice for sample.doc)
 """
+import subprocess
 from pathlib import Path
 
 import docx
@@ -61,6 +62,9 @@ def main() -> None:
     blank = canvas.Canvas(str(HERE / "scanned.pdf"))
     blank.rect(50, 50, 200, 200)
     blank.save()
+    # Word 97-2003, as offices still send it (LibreOffice from the OS packages converts)
+    subprocess.run(["soffice", "--headless", "--convert-to", "doc", "--outdir", str(HERE), str(HERE / "sample.docx")],
+                   check=True, capture_output=True)
 
 
 if __name__ == "__main__":
