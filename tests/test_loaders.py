@@ -87,3 +87,16 @@ def test_a_legacy_word_file_without_a_reader_says_what_to_install(monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda _: None)
     with pytest.raises(LoadError, match="needs antiword or LibreOffice"):
         load(FILES / "sample.doc")
+
+
+@pytest.mark.parametrize(("extracted", "restored"), [
+    ("“ ”神，深刻认识 两个确立 的决定性意", "神，深刻认识“两个确立”的决定性意"),
+    ("“ ” “ ”“ ”“ ”次。以 书记讲堂 、 专题党课 专题宣讲 学习研讨 活动",
+     "次。以“书记讲堂”、“专题党课”“专题宣讲”“学习研讨”活动"),
+    ("一、2022 年主要工作及成效", "一、2022 年主要工作及成效"),  # no quotes moved: the line stays
+    ("“ ” “ ”园区 1 2", "“ ” “ ”园区 1 2"),  # more quotes than two a space: not guessed
+])
+def test_quotes_a_pdf_moved_to_the_line_start_are_put_back(extracted, restored):
+    from parksum.text.loaders import _restore_quotes
+
+    assert _restore_quotes(extracted) == restored

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import re
 import shutil
 import subprocess
 import zipfile
@@ -177,7 +178,43 @@ def _read_pdf(path: Path) -> str:
         raise
     except (PdfReadError, ValueError, KeyError, OSError) as exc:
         raise LoadError(path, f"not a readable PDF ({exc})") from None
-    text = "\n".join(pages)
+    text = "\n".join(_restore_quotes(page) for page in pages)
     if not text.strip():
         raise LoadError(path, "no extractable text in PDF (a scanned image? run OCR first)")
     return text
+
+
+_QUOTES = "“”‘’"
+_LEADING_QUOTES = re.compile(f"^[{_QUOTES} ]*[{_QUOTES}][{_QUOTES} ]*")
+_GAP = re.compile(r"(?<=\S) (?=\S)")
+
+
+def _is_han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _restore_quotes(page: str) -> str:
+    """Put back the curly quotes a PDF printed from Word draws in another font: extraction sets them at
+    the start of their line and leaves a space where each stood (“ ” “认识 两个确立 的 → 认识“两个确立”的);
+    a closing and an opening quote side by side (”“) share one space."""
+    lines = []
+    for line in page.split("\n"):
+        lead = _LEADING_QUOTES.match(line)
+        quotes = "".join(ch for ch in lead.group() if ch in _QUOTES) if lead else ""
+        rest = line[lead.end():] if lead else line
+        gaps = list(_GAP.finditer(rest))
+        if quotes and gaps and len(gaps) <= len(quotes) <= 2 * len(gaps):
+            extra, at, filled = len(quotes) - len(gaps), 0, []
+            for gap in gaps:
+                between_words = _is_han(rest[gap.start() - 1]) and _is_han(rest[gap.end()])
+                pair = quotes[at] in "”’" and quotes[at + 1:at + 2] in ("“", "‘")
+                take = 2 if extra and pair and between_words else 1
+                extra -= take - 1
+                filled.append(quotes[at:at + take])
+                at += take
+            if at == len(quotes):
+                for gap, fill in zip(reversed(gaps), reversed(filled), strict=True):
+                    rest = rest[:gap.start()] + fill + rest[gap.end():]
+                line = rest
+        lines.append(line)
+    return "\n".join(lines)
