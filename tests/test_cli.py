@@ -144,3 +144,10 @@ def test_a_tag_that_disagrees_with_the_document_is_kept_and_reported(db_url, tmp
     assert main(["ingest", str(upload), "--park", "高新园", "--year", "2022", "--db", db_url, "--no-ner"]) == EXIT_OK
     err = capsys.readouterr().err
     assert "tagged park 高新园, the document names 扬州经开区" in err and "tagged year 2022" in err
+
+
+def test_metrics_say_when_nothing_matches(db_url, capsys):
+    assert main(["ingest", str(FILES / "utf8.txt"), "--db", db_url, "--no-ner"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["metrics", "--period", "²", "--db", db_url]) == EXIT_SOME_FAILED
+    assert "no figures match --period ²" in capsys.readouterr().err

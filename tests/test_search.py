@@ -47,3 +47,11 @@ def test_cli_prints_park_document_path_and_snippet(facts_db, capsys):
     out = capsys.readouterr().out
     assert "高新工业园  gaoxin_2022_zongjie.txt  一/（一） 平台建设  [achievements]" in out
     assert main(["search", "没有这个词", "--db", facts_db]) == EXIT_SOME_FAILED
+
+
+def test_wildcards_are_the_users_characters_and_an_empty_query_is_a_usage_error(facts_db, capsys):
+    assert search("_", facts_db).empty
+    percent = search("%", facts_db, mark=("", ""))
+    assert not percent.empty and all("%" in snippet for snippet in percent["snippet"])
+    assert main(["search", "  ", "--db", facts_db]) == 2
+    assert "search needs a word" in capsys.readouterr().err

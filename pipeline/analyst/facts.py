@@ -118,7 +118,8 @@ def metrics(db: Db = None, *, indicators: Iterable[str] | None = None,
     if status:
         frame = frame[frame["status"] == status]
     if period:
-        frame = frame[frame["period_year"] == int(period)] if period.isdigit() else frame[frame["period"] == period]
+        year = period.isascii() and period.isdigit()
+        frame = frame[frame["period_year"] == int(period)] if year else frame[frame["period"] == period]
     frame = frame.assign(value=[MASKED if masked else value for masked, value in zip(
         frame["masked"], frame["value"], strict=True)])
     columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "role", "qualifier",

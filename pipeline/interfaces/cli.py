@@ -382,6 +382,11 @@ def cmd_metrics(args: argparse.Namespace) -> int:
     except LookupError as error:
         log.error("%s", error.args[0])
         return EXIT_USAGE
+    if table.empty:
+        log.warning("no figures match%s", "".join(f" {k} {v}" for k, v in (
+            ("--indicator", " ".join(args.indicator or [])), ("--park", args.park), ("--period", args.period),
+            ("--status", args.status)) if v))
+        return EXIT_SOME_FAILED
     if args.format == "table":
         table = table.drop(columns=[c for c in ("start", "end", "period_year") if c in table]
                            + ([] if args.sentence else ["sentence"]))
@@ -401,6 +406,9 @@ def cmd_unmapped(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
     from parksum.analyst.search import search
 
+    if not args.query.split():
+        log.error("search needs a word to find, e.g. parksum search 标准厂房")
+        return EXIT_USAGE
     found = search(args.query, args.db, park=args.park, kind=args.kind, limit=args.limit)
     if found.empty:
         log.warning("no section mentions %s", args.query)

@@ -57,9 +57,9 @@ def find_sections(engine: Engine, terms: list[str], *, park: str | None = None,
         long_terms = [t for t in terms if len(t) >= TRIGRAM] if indexed else []
         short_terms = [t for t in terms if t not in long_terms]
         where, params = ["1 = 1"], {}
-        for i, term in enumerate(short_terms):
-            where.append(f"s.text LIKE :like{i}")
-            params[f"like{i}"] = f"%{term}%"
+        for i, term in enumerate(short_terms):  # _ and % are the user's characters, not LIKE's wildcards
+            where.append(f"s.text LIKE :like{i} ESCAPE '\\'")
+            params[f"like{i}"] = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         if park:
             where.append("p.name = :park")
             params["park"] = park
