@@ -151,3 +151,16 @@ def test_metrics_say_when_nothing_matches(db_url, capsys):
     capsys.readouterr()
     assert main(["metrics", "--period", "²", "--db", db_url]) == EXIT_SOME_FAILED
     assert "no figures match --period ²" in capsys.readouterr().err
+
+
+def test_replace_keeps_the_tags_a_document_was_stored_with(db_url, tmp_path, capsys):
+    folder = tmp_path / "uploads"
+    folder.mkdir()
+    (folder / "a.txt").write_text("园区工作总结\n今年以来，园区经济稳中有进。\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,park,year\na.txt,高新园,2022\n", encoding="utf-8")
+    assert main(["ingest", str(folder), "--db", db_url, "--no-ner"]) == EXIT_OK
+    assert main(["ingest", str(folder / "a.txt"), "--replace", "--db", db_url, "--no-ner"]) == EXIT_OK
+    assert "\n  高新园: 1" in capsys.readouterr().out
+    assert main(["ingest", str(folder / "a.txt"), "--replace", "--park", "新园", "--db", db_url, "--no-ner"]) == 0
+    out = capsys.readouterr().out
+    assert "\n  新园: 1" in out and "高新园" not in out

@@ -27,3 +27,20 @@ def test_bad_manifests_are_usage_errors(tmp_path, content, message):
 def test_missing_manifest():
     with pytest.raises(ManifestError, match="cannot read"):
         Manifest.read(Path("/nonexistent/manifest.csv"))
+
+
+def test_nearest_manifest_first_by_path_relative_to_it_and_unlisted_files_named(tmp_path):
+    (tmp_path / "2023" / "q1").mkdir(parents=True)
+    (tmp_path / "manifest.csv").write_text("file,park,year\n2023/q1/a.txt,高新园,2023\nb.txt,经开区,2022\n",
+                                           encoding="utf-8")
+    (tmp_path / "2023" / "manifest.csv").write_text("file,park,year\nq1/c.txt,新材料园,2023\n", encoding="utf-8")
+    manifest = Manifest.for_inputs([tmp_path])
+    assert manifest.tags(tmp_path / "2023" / "q1" / "c.txt") == Tags("新材料园", 2023)  # the nearest
+    assert manifest.tags(tmp_path / "2023" / "q1" / "a.txt") == Tags("高新园", 2023)  # further up
+    assert manifest.tags(tmp_path / "2023" / "q1" / "b.txt") == Tags(None, None)  # b.txt is another file
+    assert manifest.unlisted == [tmp_path / "2023" / "q1" / "b.txt"]
+
+
+def test_no_manifest_no_unlisted_files(tmp_path):
+    manifest = Manifest.for_inputs([tmp_path])
+    assert manifest.tags(tmp_path / "a.txt") == Tags(None, None) and manifest.unlisted == []

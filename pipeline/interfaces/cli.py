@@ -281,6 +281,9 @@ def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int
             status = handle(doc)
             if not quiet:
                 tqdm.write(f"{status:10s} {path}")
+    if manifest.unlisted:
+        log.warning("%d files are in no manifest (tagged from their text only):\n%s", len(manifest.unlisted),
+                    "\n".join(f"  {path}" for path in manifest.unlisted))
     if failures:
         log.error("%d of %d files failed:\n%s", len(failures), len(files),
                   "\n".join(f"  {error.path}: {error.reason}" for error in failures))

@@ -110,14 +110,22 @@ class Store:
             existing = session.scalar(select(DocumentRow).where(DocumentRow.sha256 == doc.sha256))
             if existing is not None and not replace:
                 return IngestResult("unchanged", existing.id)
+            kept = {}
             if existing is not None:
+                # Replacing keeps the tags the document was stored with unless new ones are given: a park
+                # or year the new run only read from the text gives way to the stored one.
+                if existing.park_id is not None and doc.park in (None, doc.park_in_text):
+                    kept["park_id"] = existing.park_id
+                if existing.year is not None and doc.year in (None, doc.year_in_text):
+                    kept["year"] = existing.year
                 self._delete(session, existing.id)
-            row = self._add(session, doc)
+            row = self._add(session, doc, **kept)
             fulltext.index_document(session.connection(), row.id)
             return IngestResult("replaced" if existing is not None else "stored", row.id)
 
-    def _add(self, session: Session, doc: Document) -> DocumentRow:
-        row = DocumentRow(park_id=self._park_id(session, doc.park), year=doc.year, title=doc.title,
+    def _add(self, session: Session, doc: Document, **kept: int) -> DocumentRow:
+        row = DocumentRow(park_id=kept.get("park_id") or self._park_id(session, doc.park),
+                          year=kept.get("year") or doc.year, title=doc.title,
                           park_in_text=doc.park_in_text, year_in_text=doc.year_in_text, period=doc.period,
                           doc_type=doc.doc_type, source_name=doc.name, encoding=doc.encoding,
                           sha256=doc.sha256, n_chars=len(doc.text), text=doc.text, ingested_at=_now())
