@@ -53,3 +53,17 @@ def test_cli_errors_are_clear(facts_db, tmp_path, capsys):
     assert "no indicator matches '不存在的指标'" in capsys.readouterr().err
     assert main(["compare", "--indicator", "税收", "--format", "xlsx", "--db", facts_db]) == EXIT_USAGE
     assert "needs --out" in capsys.readouterr().err
+
+
+def test_cells_that_a_spreadsheet_would_run_as_formulas_stay_text(tmp_path):
+    import pandas as pd
+
+    from parksum.analyst.compare import write
+
+    table = pd.DataFrame({"值": [1.5, -2.0], "来源": ['=HYPERLINK("http://x","y")', "增长-3%"]},
+                         index=pd.Index(["@园区", "高新园"], name="park"))
+    write(table, "csv", tmp_path / "t.csv")
+    text = (tmp_path / "t.csv").read_text(encoding="utf-8-sig")
+    assert "'@园区" in text and "'=HYPERLINK" in text and ",-2.0," in text and "增长-3%" in text
+    write(table, "xlsx", tmp_path / "t.xlsx")
+    assert pd.read_excel(tmp_path / "t.xlsx").iloc[0].tolist() == ["'@园区", 1.5, "'=HYPERLINK(\"http://x\",\"y\")"]

@@ -107,12 +107,12 @@ def write(table: pd.DataFrame, fmt: str, out: Path | None = None) -> None:
     if fmt == "xlsx":
         if out is None:
             raise ValueError("--format xlsx needs --out FILE")
-        table.to_excel(out, sheet_name="对比")
+        as_text(table).to_excel(out, sheet_name="对比")
         return
     if fmt == "table":
         content = table.fillna("—").to_string() + "\n"
     elif fmt == "csv":
-        content = "\ufeff" + table.to_csv()
+        content = "\ufeff" + as_text(table).to_csv()
     elif fmt == "json":
         records = table.reset_index().to_dict("records")
         content = json.dumps(_nulls(records), ensure_ascii=False, indent=1, default=str) + "\n"
@@ -122,6 +122,23 @@ def write(table: pd.DataFrame, fmt: str, out: Path | None = None) -> None:
         sys.stdout.write(content)
     else:
         out.write_text(content, encoding="utf-8")
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A spreadsheet opens a cell that starts with = + - @ as a formula (=HYPERLINK(…) from a document or a
+    park name): such strings are written with a leading ' so that they stay text. Numbers stay numbers."""
+    def safe(value: object) -> object:
+        return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
+
+    frame = frame.copy()
+    frame.index = frame.index.map(safe)
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            frame[column] = frame[column].map(safe)
+    return frame.rename(columns=safe)
 
 
 def _nulls(value: object) -> object:

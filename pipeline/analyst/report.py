@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parksum.analyst.compare import compare, compare_long
+from parksum.analyst.compare import as_text, compare, compare_long
 from parksum.analyst.facts import MASKED, Db, conflicts, coverage, facts, masked_values, store_of
 from parksum.store import Store, queries
 
@@ -206,7 +206,7 @@ def write_xlsx(db: Db, path: Path) -> None:
               "冲突": conflicts(store).drop(columns=["fact_key"])}
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         for title, frame in sheets.items():
-            frame.rename(columns=HEADERS).to_excel(writer, sheet_name=title, index=False)
+            as_text(frame.rename(columns=HEADERS)).to_excel(writer, sheet_name=title, index=False)
             sheet = writer.sheets[title]
             sheet.freeze_panes = "B2"
             for column in sheet.columns:
