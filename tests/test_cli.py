@@ -164,3 +164,13 @@ def test_replace_keeps_the_tags_a_document_was_stored_with(db_url, tmp_path, cap
     assert main(["ingest", str(folder / "a.txt"), "--replace", "--park", "新园", "--db", db_url, "--no-ner"]) == 0
     out = capsys.readouterr().out
     assert "\n  新园: 1" in out and "高新园" not in out
+
+
+def test_extract_keeps_apart_uploads_named_alike_in_two_folders(tmp_path):
+    for year in ("2022", "2023"):
+        (tmp_path / year).mkdir()
+        (tmp_path / year / "总结.txt").write_text(f"园区{year}年工作总结\n今年，园区签约项目5个。\n", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "2022"), str(tmp_path / "2023"), "--out", str(tmp_path / "out"),
+                 "--no-ner"]) == EXIT_OK
+    years = sorted(json.loads(p.read_text(encoding="utf-8"))["year"] for p in (tmp_path / "out").glob("*.json"))
+    assert years == [2022, 2023]

@@ -319,8 +319,16 @@ def _report_disagreement(doc: Document) -> None:
 def cmd_extract(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
+    written: set[str] = set()
+
     def write(doc: Document) -> str:
-        target = args.out / f"{Path(doc.name).stem}.json"
+        # two uploads named alike in different folders (2022/总结.txt, 2023/总结.txt) get two files
+        stem, n = Path(doc.name).stem, 1
+        while f"{stem}.json" in written:
+            n += 1
+            stem = f"{Path(doc.name).stem}-{n}"
+        written.add(f"{stem}.json")
+        target = args.out / f"{stem}.json"
         target.write_text(json.dumps(doc.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
         return "written"
 
