@@ -1,3 +1,4 @@
+import logging
 import os
 import shutil
 
@@ -100,3 +101,24 @@ def test_quotes_a_pdf_moved_to_the_line_start_are_put_back(extracted, restored):
     from parksum.text.loaders import _restore_quotes
 
     assert _restore_quotes(extracted) == restored
+
+
+SHORT = "园区今年签约项目12个，总投资35亿元。"
+TRADITIONAL = "園區今年簽約項目12個，總投資35億元。"  # what Big5 writes
+
+
+@pytest.mark.parametrize("encoding", ["utf_16_le", "utf_16_be", "gb18030", "big5"])
+@pytest.mark.parametrize("length", [8, 20, 800], ids=["8-chars", "sentence", "page"])
+def test_bomless_utf16_and_short_chinese_encodings_decode(tmp_path, encoding, length):
+    text = ((TRADITIONAL if encoding == "big5" else SHORT) * 40)[:length]
+    path = tmp_path / "t.txt"
+    path.write_bytes(text.encode(encoding))
+    assert load(path).text == text
+
+
+def test_utf8_cut_in_its_last_character_is_decoded_with_a_warning(tmp_path, caplog):
+    path = tmp_path / "cut.txt"
+    path.write_bytes((SHORT + "园").encode("utf-8")[:-1])
+    with caplog.at_level(logging.WARNING, logger="parksum.text.loaders"):
+        assert load(path).text == SHORT
+    assert "cut short" in caplog.text

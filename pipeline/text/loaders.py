@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import logging
 import re
 import shutil
 import subprocess
@@ -16,6 +17,10 @@ import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from parksum.text.clean import traditional_to_simplified
+
+log = logging.getLogger(__name__)
 
 SUPPORTED = (".txt", ".docx", ".doc", ".pdf")
 # Legacy Word files are read by antiword (Debian's `antiword`: fast, and right on Chinese text where
@@ -93,7 +98,9 @@ def load(path: Path | str) -> LoadedText:
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
-    """Decode bytes as a BOM says, else as UTF-8, else as detected among Chinese encodings."""
+    """Decode bytes as a BOM says, else as UTF-8 (also with its last character cut short), else as the
+    Chinese encoding that reads as Chinese: UTF-16 without a BOM, then what charset-normalizer detects,
+    then GB18030 or Big5 tried strictly (short texts defeat detection)."""
     for bom, encoding in ((codecs.BOM_UTF8, "utf_8_sig"), (codecs.BOM_UTF32_LE, "utf_32"),
                           (codecs.BOM_UTF32_BE, "utf_32"), (codecs.BOM_UTF16_LE, "utf_16"),
                           (codecs.BOM_UTF16_BE, "utf_16")):
@@ -101,18 +108,44 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
             return _strict(path, data, encoding), encoding
     try:
         return data.decode("utf_8"), "utf_8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
+            log.warning("%s: the last character is cut short; decoded without it", path)
+            return data[:exc.start].decode("utf_8"), "utf_8"
+    candidates = [_decoded(data, encoding) for encoding in ("utf_16_le", "utf_16_be")]
     from charset_normalizer import from_bytes
 
     best = from_bytes(data, cp_isolation=_CANDIDATE_ENCODINGS).best()
-    if best is None:
+    if best is not None:
+        candidates.append(_decoded(data, "gb18030" if best.encoding in ("gb2312", "gbk") else best.encoding))
+    candidates += [_decoded(data, encoding) for encoding in ("gb18030", "big5")]
+    readable = [c for c in candidates if c is not None and "\x00" not in c[0] and _chinese_share(c[0]) >= 0.3]
+    if not readable:
         raise LoadError(path, "binary or undecodable content (not text in a known Chinese encoding)")
-    encoding = "gb18030" if best.encoding in ("gb2312", "gbk") else best.encoding
-    text = _strict(path, data, encoding)
-    if "\x00" in text:
-        raise LoadError(path, "binary content (NUL bytes)")
-    return text, encoding
+    return max(readable, key=lambda c: _chinese_share(c[0]) * _common_share(c[0]))
+
+
+def _decoded(data: bytes, encoding: str) -> tuple[str, str] | None:
+    try:
+        return data.decode(encoding), encoding
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _chinese_share(text: str) -> float:
+    """Share of the text's non-space characters that are Chinese characters or Chinese punctuation."""
+    chars = [ch for ch in text if not ch.isspace()]
+    chinese = sum(1 for ch in chars if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+                  or "\uff00" <= ch <= "\uffef" or ch.isascii())
+    return chinese / len(chars) if chars else 0.0
+
+
+def _common_share(text: str) -> float:
+    """Share of Chinese characters among the 3,755 most common (GB2312's first level; a traditional form
+    counts as its simplified one): a wrong decoding gives a text of rare characters."""
+    han = [ch for ch in text.translate(traditional_to_simplified()) if "\u4e00" <= ch <= "\u9fff"]
+    common = sum(1 for ch in han if 0xB0 <= ch.encode("gb2312", "replace")[0] <= 0xD7)
+    return common / len(han) if han else 0.0
 
 
 def _strict(path: Path, data: bytes, encoding: str) -> str:
