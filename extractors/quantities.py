@@ -24,7 +24,7 @@ from parksum.text.patterns import scanner
 from parksum.text.resources import load_json
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千"
-_NUM_AR = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9*]+)(?:\.[0-9*]+)?"
+_NUM_AR = r"(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,3}(?:，[0-9]{3})+(?![0-9])|[0-9*]+)(?:\.[0-9*]+)?"
 _NUM_CN = rf"(?<![{_CN_DIGITS}万亿])[一二两三四五六七八九十][{_CN_DIGITS}]*"
 _RANK_NUM = r"[一二三四五六七八九十]+|[0-9]+"
 
@@ -111,6 +111,7 @@ class QuantityExtractor:
         self._forecast_framing = regex.compile(r["forecast_framing"])
         self._target = regex.compile("|".join(r["target_patterns"]))
         self._target_sentence = regex.compile("|".join(r["target_sentence_patterns"]))
+        self._change_word = regex.compile(_alternation(r["subject_cuts"]))
         self._growth_after = regex.compile(_alternation(r["growth_after"]))
         self._completion_of = regex.compile(r["completion_of"])
         self._threshold_after = regex.compile(r["threshold_after"])
@@ -214,7 +215,10 @@ class QuantityExtractor:
                     role not in ("growth", "completion") or _is_cjk(scan[cand.end:cand.end + 1])):
                 continue  # a bare number counts only as a change or completion rate ending its clause
             value, low, high = self._values(cand, sign)
-            read, post_end = self._indicator(scan, cand, role, pre, previous_read, phrase_breaks)
+            # 棉花：达到七百万担, 进出口总额，由…增加到…: a figure without a phrase of its own reports on the
+            # subject before the comma or colon opening its phrase, else on the figure before's.
+            subject = self._subject(scan, phrase_start, max(sentence_start, previous_end), phrase_breaks)
+            read, post_end = self._indicator(scan, cand, role, pre, subject or previous_read, phrase_breaks)
             # The phrase as written (稅收 where the view of a traditional text reads 税收), the previous
             # figure's where it was inherited.
             indicator = _written_phrase(doc, scan, read, phrase_start, cand, post_end) or (
@@ -305,6 +309,27 @@ class QuantityExtractor:
         if post:
             return own + post, post_end  # 签约引进**个|项目, 推进征收**亩|土地
         return own or inherit, cand.consumed_end  # 总计达**家: the total of the same thing
+
+    def _subject(self, scan: str, phrase_start: int, floor: int, phrase_breaks: list[int]) -> str | None:
+        """The words just before the comma or colon that opens a figure's phrase, after `floor` (the sentence's
+        start or the figure before's end), when they are a short phrase without a figure or a comparison base
+        of their own; cut before a change word (钢产量增长百分之四十二 → 钢产量)."""
+        end = phrase_start - 1
+        if end <= floor or scan[end] not in self.rules["subject_breaks"]:
+            return None
+        i = bisect.bisect_left(phrase_breaks, end) - 1
+        start = phrase_breaks[i] + 1 if i >= 0 else 0
+        if start < floor:
+            return None
+        subject = scan[start:end]
+        change = self._change_word.search(subject)
+        subject = self._trim(subject[:change.start()] if change else subject)
+        if (2 <= len(subject) <= self.rules["subject_max"] and not self._figure_in_subject.search(subject)
+                and not self._comparison.match(subject) and not self._trailing_period.search(subject)):
+            return subject
+        return None
+
+    _figure_in_subject = regex.compile(r"[0-9*%]")
 
     def _strip_role_cue(self, pre: str, role: str) -> str:
         if role == "growth":
@@ -409,7 +434,7 @@ def _number(num: str) -> float | None:
     if not num or "*" in num:
         return None
     if num[0].isdigit() or num[0] == "-":
-        return float(num.replace(",", ""))
+        return float(num.replace(",", "").replace("，", ""))
     return chinese_value(num)
 
 
