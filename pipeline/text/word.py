@@ -319,15 +319,14 @@ def _write_table(table, index: int, out: _Writer) -> None:
     while head < len(grid) and not any(rules["figure"].match(c.text.strip()) for c in grid[head][1:]):
         head += 1
     body = grid[head:]
-    if not body or width < 2 or head == len(grid):
+    if not head or head == len(grid) or width < 2:  # no header row to read the figures by, or no figures
         _write_rows(grid, index, out)
         return
     headers = [_column_header(grid[:head], c) for c in range(width)]
     header_text = [" ".join(cell.text.strip() for cell in cells) for cells in headers]
     index_cols = {c for c, text in enumerate(header_text) if text in rules["index"]}
     unit_cols = {c for c, text in enumerate(header_text) if text in rules["unit_headers"]}
-    figure_cols = [c for c in range(width) if c not in index_cols | unit_cols
-                   and any(c < len(row) and rules["figure"].match(row[c].text.strip()) for row in body)]
+    figure_cols = [c for c in range(width) if c not in index_cols | unit_cols and _mostly_figures(body, c, rules)]
     if not figure_cols:
         _write_rows(grid, index, out)
         return
@@ -347,6 +346,12 @@ def _write_table(table, index: int, out: _Writer) -> None:
                 out.add("\n", "added", index, cell.row, cell.col)
             _write_figure(cell, label, unit, headers, c, index, out, rules)
             lines += 1
+
+
+def _mostly_figures(body: list[list[_Cell]], col: int, rules: dict) -> bool:
+    """Whether most filled cells of a column hold a figure (XX园区 matches the pattern too)."""
+    cells = [row[col].text.strip() for row in body if col < len(row) and not rules["blank"].match(row[col].text)]
+    return sum(bool(rules["figure"].match(text)) for text in cells) * 2 > len(cells)
 
 
 def _column_header(rows: list[list[_Cell]], col: int) -> list[_Cell]:
