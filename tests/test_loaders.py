@@ -35,10 +35,13 @@ def test_crlf_text_is_kept_as_decoded():
 
 
 def test_docx_paragraphs_and_tables_in_order():
-    text = load(FILES / "sample.docx").text
+    loaded = load(FILES / "sample.docx")
+    text = loaded.text
     assert text.startswith(SAMPLE_START)
-    assert "指标\t数值\n固定资产投资\t**亿元" in text
-    assert text.index("固定资产投资\t**亿元") < text.index("二、存在问题")
+    assert "\n数值：固定资产投资**亿元。\n" in text  # a table of figures: one line per figure with its headers
+    assert text.index("固定资产投资**亿元") < text.index("二、存在问题")
+    assert [(s.start, s.end) for s in loaded.sources] == sorted((s.start, s.end) for s in loaded.sources)
+    assert sum(s.end - s.start for s in loaded.sources) == len(text)
 
 
 def test_pdf_text_from_every_page():

@@ -51,7 +51,7 @@ class Pipeline:
 
     def make_doc(self, loaded: LoadedText, tags: Tags = NO_TAGS) -> Document:
         doc = Document(text=loaded.text, name=loaded.path.name, park=tags.park, year=tags.year,
-                       encoding=loaded.encoding, sha256=loaded.sha256)
+                       encoding=loaded.encoding, sha256=loaded.sha256, sources=loaded.sources)
         return self(doc)
 
     def process_file(self, path: Path | str, tags: Tags = NO_TAGS) -> Document:

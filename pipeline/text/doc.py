@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from parksum.text.clean import clean
+from parksum.text.word import Segment
 
 
 @dataclass
@@ -100,6 +101,8 @@ class Document:
     # text offset of each character of `norm` (and of its end); None where norm is as long as text
     origin: tuple[int, ...] | None = field(default=None, repr=False)
     boilerplate: list[tuple[int, int]] = field(default_factory=list)  # spans of text: web, page furniture
+    # where each character of `text` was read from in a .docx (paragraph, list label, table cell); () for text
+    sources: tuple[Segment, ...] = field(default=(), repr=False)
     sections: list[Section] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     placeholders: list[Placeholder] = field(default_factory=list)
@@ -123,6 +126,13 @@ class Document:
     def norm_offset(self, offset: int) -> int:
         """The offset in `norm` of the first view character at or after `offset` in `text`."""
         return offset if self.origin is None else bisect.bisect_left(self.origin, offset)
+
+    def source_at(self, offset: int) -> dict[str, Any] | None:
+        """Where the character at `offset` of `text` was read from; None for a text file."""
+        i = bisect.bisect_right(self.sources, offset, key=lambda s: s.start) - 1
+        if i < 0 or offset >= self.sources[i].end:
+            return None
+        return self.sources[i].at(offset)
 
     @property
     def headings(self) -> list[Section]:
@@ -155,7 +165,8 @@ class Document:
                  "title": s.title, "kind": s.kind, "path": s.path}
                 for s in self.headings
             ],
-            "quantities": [asdict(q) for q in self.quantities],
+            "quantities": [{**asdict(q), "source": self.source_at(q.start)} if self.sources else asdict(q)
+                           for q in self.quantities],
             "placeholders": [asdict(p) for p in self.placeholders],
             "entities": [asdict(e) for e in self.entities],
         }

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from parksum.text.clean import traditional_to_simplified
+from parksum.text.word import Segment, read_docx
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +48,8 @@ class LoadedText:
     path: Path
     text: str
     encoding: str  # the text encoding, or "docx" / "pdf"
+    # where each character of a .docx's text comes from (parksum.text.word); empty: the file's own text
+    sources: tuple[Segment, ...] = ()
 
     @property
     def sha256(self) -> str:
@@ -84,17 +87,18 @@ def load(path: Path | str) -> LoadedText:
     data = path.read_bytes()
     if not data.strip():
         raise LoadError(path, "empty file")
+    sources: tuple[Segment, ...] = ()
     if suffix == ".txt":
         text, encoding = decode_text(path, data)
     elif suffix == ".docx":
-        text, encoding = _read_docx(path), "docx"
+        (text, sources), encoding = _read_docx(path), "docx"
     elif suffix == ".doc":
         text, encoding = _read_doc(path), "doc"
     else:
         text, encoding = _read_pdf(path), "pdf"
     if not text.strip():
         raise LoadError(path, "no text in file")
-    return LoadedText(path, text, encoding)
+    return LoadedText(path, text, encoding, sources)
 
 
 def decode_text(path: Path, data: bytes) -> tuple[str, str]:
@@ -155,11 +159,9 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
         raise LoadError(path, f"undecodable as {encoding} at byte {exc.start}") from None
 
 
-def _read_docx(path: Path) -> str:
-    """Paragraphs and tables in document order; a table row becomes one tab-separated line."""
+def _read_docx(path: Path) -> tuple[str, tuple[Segment, ...]]:
+    """Paragraphs with their list labels, and tables, in document order (parksum.text.word)."""
     import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
 
     if not zipfile.is_zipfile(path):
         raise LoadError(path, "not a valid .docx (encrypted, or not a Word 2007+ file)")
@@ -167,14 +169,7 @@ def _read_docx(path: Path) -> str:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken packages
         raise LoadError(path, f"not a valid .docx ({exc.__class__.__name__})") from None
-    lines: list[str] = []
-    for block in document.iter_inner_content():
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-        elif isinstance(block, Table):
-            for row in block.rows:
-                lines.append("\t".join(cell.text.replace("\n", " ") for cell in row.cells))
-    return "\n".join(lines)
+    return read_docx(document)
 
 
 def _read_doc(path: Path) -> str:
