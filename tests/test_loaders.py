@@ -97,6 +97,8 @@ def test_a_legacy_word_file_without_a_reader_says_what_to_install(monkeypatch):
     ("“ ”神，深刻认识 两个确立 的决定性意", "神，深刻认识“两个确立”的决定性意"),
     ("“ ” “ ”“ ”“ ”次。以 书记讲堂 、 专题党课 专题宣讲 学习研讨 活动",
      "次。以“书记讲堂”、“专题党课”“专题宣讲”“学习研讨”活动"),
+    ("2025: “ ”扬州经开区启航 高质量号 列车,“ ”六大引擎 轰鸣共绘发展新蓝图",
+     "2025:扬州经开区启航“高质量号”列车,“六大引擎”轰鸣共绘发展新蓝图"),  # runs inside the line
     ("一、2022 年主要工作及成效", "一、2022 年主要工作及成效"),  # no quotes moved: the line stays
     ("“ ” “ ”园区 1 2", "“ ” “ ”园区 1 2"),  # more quotes than two a space: not guessed
 ])

@@ -6,9 +6,7 @@ what it finds in the .txt itself.
 """
 from __future__ import annotations
 
-import importlib.util
 import json
-from functools import cache
 from pathlib import Path
 
 import docx
@@ -21,6 +19,7 @@ from parksum.text.doc import Document
 from parksum.text.loaders import load
 from parksum.text.word import format_number
 from tests.data.make_docx import KINDS, TABLE, Built, build
+from tests.scoring import figures, gold_scorer
 
 
 @pytest.mark.parametrize(("value", "fmt", "written"), [
@@ -148,14 +147,6 @@ def test_a_table_without_figures_keeps_its_rows(tmp_path):
 
 # -- the seeds as Word files, scored against their gold ------------------------------------------------
 
-@cache
-def _scorer(shared: Path):
-    spec = importlib.util.spec_from_file_location("score", shared / "gold" / "score.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def _to_txt(doc: Document, built: Built, offset: int) -> int | None:
     """The .txt offset of a character of the Word file's text; None for what only the Word file has."""
     source = doc.source_at(offset)
@@ -180,23 +171,15 @@ def _mapped(doc: Document, built: Built) -> dict:
     return out
 
 
-def _figures(scorer, text: str, gold: dict, pred: dict) -> dict[str, float]:
-    counts, tally = scorer.score_doc(text, gold, pred)
-    figures = {key: scorer.prf(*value)[2] for key, value in counts.items()}
-    accuracy = tally.acc()
-    figures.update(period=accuracy.get("quantity.period", 1.0), title=accuracy["title"])
-    return figures
-
-
 @pytest.mark.parametrize("kind", KINDS)
 def test_seeds_as_word_files_score_as_their_text(shared, tmp_path, kind):
-    scorer = _scorer(shared)
+    scorer = gold_scorer(shared)
     pipeline = Pipeline(ner=False)
     for txt in sorted((shared / "seeds").glob("*.txt")):
         gold = json.loads((shared / "gold" / f"{txt.stem}.json").read_text(encoding="utf-8"))
         text = txt.read_text(encoding="utf-8")
         built = build(txt, kind, tmp_path)
-        as_text = _figures(scorer, text, gold, pipeline.process_file(txt).to_contract())
-        as_word = _figures(scorer, text, gold, _mapped(pipeline.process_file(built.path), built))
+        as_text = figures(scorer, [(text, gold, pipeline.process_file(txt).to_contract())])
+        as_word = figures(scorer, [(text, gold, _mapped(pipeline.process_file(built.path), built))])
         for key, value in as_text.items():
             assert as_word[key] == pytest.approx(value, abs=0.02), (txt.name, kind, key)

@@ -21,6 +21,7 @@ from parksum import paths
 from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from parksum.extractors.ner.segment import mask_pattern
 from parksum.extractors.placeholders import mask_spec
+from parksum.text.clean import fold_traditional
 from parksum.text.doc import Document, Entity
 
 # The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
@@ -129,10 +130,13 @@ class EntityExtractor:
         return doc
 
     def _entities(self, doc: Document) -> Iterator[Entity]:
-        rule_spans = self.rules(doc.text)
+        # A traditional text is read in simplified characters, one for one, so that the same words are
+        # known (and jieba does not fall back to its slow guessing); names are kept as written.
+        text = fold_traditional(doc.text)
+        rule_spans = self.rules(text)
         by_rules = {(s.start, s.end, s.label) for s in rule_spans}
-        for s in self.model(doc.text, rule_spans) if self.model else rule_spans:
+        for s in self.model(text, rule_spans) if self.model else rule_spans:
             section = doc.section_at(s.start)
             found_by = "rules" if (s.start, s.end, s.label) in by_rules else "model"
-            yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
+            yield Entity(start=s.start, end=s.end, text=doc.text[s.start:s.end], label=s.label, masked=s.masked,
                          source=found_by, section=section.index if section else None)

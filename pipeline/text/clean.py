@@ -49,7 +49,7 @@ def _rules() -> dict:
 
 def clean(text: str) -> Cleaned:
     rules = _rules()
-    norm = _fold_traditional(normalize(text), rules["traditional_share"])
+    norm = fold_traditional(normalize(text))
     lines = _lines(norm)
     boilerplate = _merge(_boilerplate(norm, lines, rules))
     left_out = boilerplate + [m.span() for m in rules["unit_space"].finditer(norm)]
@@ -82,11 +82,14 @@ def traditional_to_simplified() -> dict[int, str]:
     return table
 
 
-def _fold_traditional(norm: str, min_share: float) -> str:
+def fold_traditional(text: str) -> str:
+    """`text` in simplified characters where it is written in traditional ones (a share of its Chinese
+    characters at least cleaning.json's traditional_min_share), else as it is; one character for one."""
+    min_share = _rules()["traditional_share"]
     table = traditional_to_simplified()
-    chinese = sum(1 for ch in norm if "\u4e00" <= ch <= "\u9fff")
-    traditional = sum(1 for ch in norm if ord(ch) in table)
-    return norm.translate(table) if chinese and traditional >= min_share * chinese else norm
+    chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    traditional = sum(1 for ch in text if ord(ch) in table)
+    return text.translate(table) if chinese and traditional >= min_share * chinese else text
 
 
 def _lines(norm: str) -> list[Span]:

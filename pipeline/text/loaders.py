@@ -213,7 +213,7 @@ def _read_pdf(path: Path) -> str:
 
 
 _QUOTES = "“”‘’"
-_LEADING_QUOTES = re.compile(f"^[{_QUOTES} ]*[{_QUOTES}][{_QUOTES} ]*")
+_QUOTE_RUN = re.compile(f" ?[{_QUOTES}](?: ?[{_QUOTES}])*")
 _GAP = re.compile(r"(?<=\S) (?=\S)")
 
 
@@ -222,27 +222,45 @@ def _is_han(ch: str) -> bool:
 
 
 def _restore_quotes(page: str) -> str:
-    """Put back the curly quotes a PDF printed from Word draws in another font: extraction sets them at
-    the start of their line and leaves a space where each stood (“ ” “认识 两个确立 的 → 认识“两个确立”的);
-    a closing and an opening quote side by side (”“) share one space."""
-    lines = []
-    for line in page.split("\n"):
-        lead = _LEADING_QUOTES.match(line)
-        quotes = "".join(ch for ch in lead.group() if ch in _QUOTES) if lead else ""
-        rest = line[lead.end():] if lead else line
-        gaps = list(_GAP.finditer(rest))
-        if quotes and gaps and len(gaps) <= len(quotes) <= 2 * len(gaps):
-            extra, at, filled = len(quotes) - len(gaps), 0, []
-            for gap in gaps:
-                between_words = _is_han(rest[gap.start() - 1]) and _is_han(rest[gap.end()])
-                pair = quotes[at] in "”’" and quotes[at + 1:at + 2] in ("“", "‘")
-                take = 2 if extra and pair and between_words else 1
-                extra -= take - 1
-                filled.append(quotes[at:at + take])
-                at += take
-            if at == len(quotes):
-                for gap, fill in zip(reversed(gaps), reversed(filled), strict=True):
-                    rest = rest[:gap.start()] + fill + rest[gap.end():]
-                line = rest
-        lines.append(line)
-    return "\n".join(lines)
+    """Put back the curly quotes a PDF printed from Word draws in another font: extraction sets them
+    together before the words they belong in and leaves a space where each stood (“ ” “认识 两个确立 的 →
+    认识“两个确立”的); a closing and an opening quote side by side (”“) share one space."""
+    return "\n".join(_restore_line(line) for line in page.split("\n"))
+
+
+def _restore_line(line: str) -> str:
+    runs = [m for m in _QUOTE_RUN.finditer(line)
+            if sum(ch in _QUOTES for ch in m.group()) >= 2 or m.start() == 0]
+    if not runs:
+        return line
+    pieces = [line[:runs[0].start()]]
+    for n, run in enumerate(runs):
+        end = runs[n + 1].start() if n + 1 < len(runs) else len(line)
+        quotes = "".join(ch for ch in run.group() if ch in _QUOTES)
+        segment = line[run.end():end]
+        filled = _fill_gaps(segment, quotes)
+        if filled is None and segment[:1].strip() and len(quotes) > 1:  # “ ”六大引擎 轰鸣: the first opens here
+            rest = _fill_gaps(segment, quotes[1:])
+            filled = quotes[0] + rest if rest is not None else None
+        pieces.append(line[run.start():end] if filled is None else filled)
+    return "".join(pieces)
+
+
+def _fill_gaps(segment: str, quotes: str) -> str | None:
+    """`segment` with `quotes` set in its spaces, in order; None where they do not fit."""
+    gaps = list(_GAP.finditer(segment))
+    if not gaps or not len(gaps) <= len(quotes) <= 2 * len(gaps):
+        return None
+    extra, at, fills = len(quotes) - len(gaps), 0, []
+    for gap in gaps:
+        between_words = _is_han(segment[gap.start() - 1]) and _is_han(segment[gap.end()])
+        pair = quotes[at] in "”’" and quotes[at + 1:at + 2] in ("“", "‘")
+        take = 2 if extra and pair and between_words else 1
+        extra -= take - 1
+        fills.append(quotes[at:at + take])
+        at += take
+    if at != len(quotes):
+        return None
+    for gap, fill in zip(reversed(gaps), reversed(fills), strict=True):
+        segment = segment[:gap.start()] + fill + segment[gap.end():]
+    return segment
