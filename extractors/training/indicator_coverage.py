@@ -17,10 +17,11 @@ import importlib.util
 import json
 import random
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 
-from parksum.extractors.indicators import lexicon
+from parksum.extractors.indicators import Indicator, lexicon
 from parksum.paths import national_reports, shared_dir
 from parksum.process.runner import Pipeline
 from parksum.text.doc import Document, Quantity
@@ -69,9 +70,9 @@ def coverage(quantities: list[Quantity]) -> tuple[int, int]:
     return sum(q.indicator_id is not None for q in quantities), len(quantities)
 
 
-def correctness(docs: list[tuple[str, dict, list[Quantity]]]) -> Counter:
-    """Figures matched to gold: mapped/unmapped × decidable (gold phrase maps) × agreeing."""
-    scorer, lex, tally = _scorer(), lexicon(), Counter()
+def _matched(docs: list[tuple[str, dict, list[Quantity]]]) -> Iterator[tuple[dict, Quantity, Indicator | None]]:
+    """Each figure matched to a gold quantity as score.py matches them, with the gold phrase's indicator."""
+    scorer, lex = _scorer(), lexicon()
     for text, gold, quantities in docs:
         located = scorer.locate(text, gold.get("quantities", []), scorer.tail_span)
         predicted = [{"start": q.start, "end": q.end, "q": q} for q in quantities]
@@ -81,35 +82,28 @@ def correctness(docs: list[tuple[str, dict, list[Quantity]]]) -> Counter:
             return p["start"] < core_end and core_start < p["end"]
 
         for g, p in scorer.match_spans(located, predicted, key):
-            gold_id = (lambda i: i.id if i else None)(lex.lookup(g[2].get("indicator"), g[2].get("unit")))
-            mine = p["q"].indicator_id
-            tally["matched"] += 1
-            if gold_id is None:
-                tally["gold unmapped, mine none" if mine is None else "gold unmapped, mine mapped"] += 1
-            elif mine is None:
-                tally["gold mapped, mine none"] += 1
-            else:
-                tally["decidable correct" if mine == gold_id else "decidable wrong"] += 1
+            yield g[2], p["q"], lex.lookup(g[2].get("indicator"), g[2].get("unit"))
+
+
+def correctness(docs: list[tuple[str, dict, list[Quantity]]]) -> Counter:
+    """Figures matched to gold: mapped/unmapped × decidable (gold phrase maps) × agreeing."""
+    tally = Counter()
+    for _, mine, gold_indicator in _matched(docs):
+        tally["matched"] += 1
+        if gold_indicator is None:
+            tally["gold unmapped, mine none" if mine.indicator_id is None else "gold unmapped, mine mapped"] += 1
+        elif mine.indicator_id is None:
+            tally["gold mapped, mine none"] += 1
+        else:
+            tally["decidable correct" if mine.indicator_id == gold_indicator.id else "decidable wrong"] += 1
     return tally
 
 
 def wrong_mappings(docs: list[tuple[str, dict, list[Quantity]]]) -> list[tuple[str, str, str, str]]:
     """(gold phrase, gold id, predicted phrase, predicted id) where both map and disagree."""
-    scorer, lex, out = _scorer(), lexicon(), []
-    for text, gold, quantities in docs:
-        located = scorer.locate(text, gold.get("quantities", []), scorer.tail_span)
-        predicted = [{"start": q.start, "end": q.end, "q": q} for q in quantities]
-
-        def key(g, p, text=text):
-            core_start, core_end = scorer.core(text, g[0], g[1])
-            return p["start"] < core_end and core_start < p["end"]
-
-        for g, p in scorer.match_spans(located, predicted, key):
-            gold_indicator = lex.lookup(g[2].get("indicator"), g[2].get("unit"))
-            mine = p["q"]
-            if gold_indicator and mine.indicator_id and gold_indicator.id != mine.indicator_id:
-                out.append((g[2]["indicator"], gold_indicator.id, mine.indicator, mine.indicator_id))
-    return out
+    return [(gold["indicator"], gold_indicator.id, mine.indicator, mine.indicator_id)
+            for gold, mine, gold_indicator in _matched(docs)
+            if gold_indicator and mine.indicator_id and gold_indicator.id != mine.indicator_id]
 
 
 def _share(part: int, whole: int) -> str:
