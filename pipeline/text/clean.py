@@ -16,12 +16,15 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
-from unicodedata import east_asian_width
 
 from parksum.text.normalize import normalize
 from parksum.text.resources import load_json
 
 Span = tuple[int, int]
+_HAN = re.compile("[\u4e00-\u9fff]")
+# East Asian wide and full-width characters (Unicode's W and F ranges that Chinese text uses)
+_WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+                   "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]")
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,8 @@ def _rules() -> dict:
         "paragraph_start": re.compile(spec["paragraph_starts"]),
         "header_chars": spec["running_header_max_chars"], "header_repeats": spec["running_header_min_repeats"],
         "width_share": spec["wrap_width_share"], "wrap_lines": spec["wrap_min_lines"],
-        "wrap_width": spec["wrap_min_width"], "traditional_share": spec["traditional_min_share"],
+        "wrap_width": spec["wrap_min_width"], "wrap_max_chars": spec["wrap_max_chars"],
+        "traditional_share": spec["traditional_min_share"],
         "wrap_share": spec["wrap_min_share"],
     }
 
@@ -82,13 +86,20 @@ def traditional_to_simplified() -> dict[int, str]:
     return table
 
 
+@cache
+def _traditional_chars() -> re.Pattern[str]:
+    return re.compile("[" + "".join(map(chr, traditional_to_simplified())) + "]")
+
+
 def fold_traditional(text: str) -> str:
     """`text` in simplified characters where it is written in traditional ones (a share of its Chinese
     characters at least cleaning.json's traditional_min_share), else as it is; one character for one."""
     min_share = _rules()["traditional_share"]
     table = traditional_to_simplified()
-    chinese = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-    traditional = sum(1 for ch in text if ord(ch) in table)
+    # counted by what deleting them takes away: str.translate and re.sub run in C, a loop over a
+    # million characters would not
+    chinese = len(text) - len(_HAN.sub("", text))
+    traditional = len(text) - len(_traditional_chars().sub("", text))
     return text.translate(table) if chinese and traditional >= min_share * chinese else text
 
 
@@ -120,6 +131,9 @@ def _with_break(norm: str, span: Span) -> Span:
 
 def _soft_breaks(norm: str, lines: list[Span], rules: dict, boilerplate: list[Span]) -> list[int]:
     """Offsets of the line breaks a hard-wrapped copy put inside its paragraphs."""
+    chars = sorted(e - s for s, e in lines if e > s)
+    if not chars or chars[int(0.9 * (len(chars) - 1))] > rules["wrap_max_chars"]:
+        return []  # paragraphs on one line each: no printed page is that wide
     widths = [_width(norm[s:e].rstrip()) for s, e in lines]
     lengths = sorted(w for w in widths if w)
     if len(lengths) < rules["wrap_lines"]:
@@ -142,8 +156,9 @@ def _soft_breaks(norm: str, lines: list[Span], rules: dict, boilerplate: list[Sp
 
 
 def _width(line: str) -> int:
-    """A line's printed width: a Chinese character is two columns, a Latin letter or digit one."""
-    return sum(2 if east_asian_width(ch) in "WF" else 1 for ch in line)
+    """A line's printed width: a Chinese character (or another wide one) is two columns, a Latin letter or
+    digit one."""
+    return len(line) + len(_WIDE.findall(line))
 
 
 def _merge(spans: list[Span]) -> list[Span]:
