@@ -24,7 +24,7 @@ def test_listed_places_are_found_by_the_rules():
         ("宝鸡", "PLACE"), ("中卫", "PLACE"), ("老挝", "PLACE")]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("cpca") is None, reason="needs the gazetteer extra (make places)")
+@pytest.mark.skipif(importlib.util.find_spec("cpca") is None, reason="needs the gazetteer extra (make data)")
 def test_the_place_list_rebuilds_to_the_file(tmp_path):
     from parksum.extractors.training.places import write_places
 

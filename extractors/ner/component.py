@@ -24,7 +24,7 @@ from parksum.extractors.placeholders import mask_spec
 from parksum.text.clean import fold_traditional
 from parksum.text.doc import Document, Entity
 
-# The model is trained on sentences (extractors/ner/weak_labels.py) and reads sentences: it never
+# The model is trained on sentences (extractors/training/weak_labels.py) and reads sentences: it never
 # saw a name run across 。, and must not be given the chance.
 SENTENCE = re.compile(r"[^\n。！？；]+[。！？；]?")
 

@@ -35,7 +35,7 @@ def gazetteer() -> dict:
 
 
 def places() -> list[str]:
-    """data/ner_places.csv: China's divisions and the world's countries (built by `make places`)."""
+    """data/ner_places.csv: China's divisions and the world's countries (built by `make data`)."""
     return [row["name"] for row in load_csv("parksum.extractors", "ner_places.csv")]
 
 

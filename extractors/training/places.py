@@ -2,7 +2,7 @@
 of divisions) and the countries of the world (pycountry's Chinese names), with the short forms a
 summary writes (甘肃省 → 甘肃). The rules list them as PLACE and jieba's user dictionary tags them ns.
 
-The libraries are needed only to rebuild the file: `make places` (the `gazetteer` extra). The rules
+The libraries are needed only to rebuild the file: `make data` (it installs the `gazetteer` extra). The rules
 for what is left out are data, in ner_gazetteer.json's `place_list`.
 """
 from __future__ import annotations
