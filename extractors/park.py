@@ -53,8 +53,7 @@ class ParkReader:
         names = self.names(doc)
         chosen = self.choose(names)
         if chosen is not None:
-            start, end = doc.text_span(chosen.start, chosen.end)
-            doc.park_in_text = doc.text[start:end]
+            doc.park_in_text = doc.written(chosen.start, chosen.end)
         if not doc.park:
             doc.park = doc.park_in_text
         return doc

@@ -233,10 +233,10 @@ class QuantityExtractor:
                 start=start, end=end, text=doc.text[start:end], indicator=indicator,
                 role="value" if role == "threshold" else role, threshold=role == "threshold",
                 masked="*" in scan[cand.start:cand.end] or cand.deleted, value=value,
-                unit=_written(doc, cand.unit_start, len(cand.unit)) if cand.unit else None,
+                unit=doc.written(cand.unit_start, cand.unit_start + len(cand.unit)) if cand.unit else None,
                 qualifier=cand.qualifier,
                 status=self._status(scan, cand, role, clause, sentence_start, section.kind if section else "other"),
-                period=_written(doc, period_start, len(period)) if period else None,
+                period=doc.written(period_start, period_start + len(period)) if period else None,
                 deleted=cand.deleted, value_low=low, value_high=high,
                 indicator_id=canonical.id if canonical else None,
                 base_unit=(unit.base or None) if unit else None,
@@ -478,12 +478,6 @@ def _title_spans(scan: str) -> list[tuple[int, int]]:
     return [m.span() for m in _TITLE.finditer(scan)]
 
 
-def _written(doc: Document, start: int, length: int) -> str:
-    """The text as written under a span of the cleaned view (2022 年 where the view reads 2022年)."""
-    text_start, text_end = doc.text_span(start, start + length)
-    return doc.text[text_start:text_end]
-
-
 def _written_phrase(doc: Document, scan: str, phrase: str | None, phrase_start: int, cand: _Candidate,
                     post_end: int) -> str | None:
     """`phrase` of the view as the text writes it: found before the figure, or split into the part before
@@ -495,6 +489,5 @@ def _written_phrase(doc: Document, scan: str, phrase: str | None, phrase_start: 
         at = scan.rfind(own, phrase_start, cand.qual_start)
         after = scan.find(post, cand.consumed_end, post_end) if post else cand.consumed_end
         if at >= 0 and after >= 0:
-            return doc.text[slice(*doc.text_span(at, at + len(own)))] + (
-                doc.text[slice(*doc.text_span(after, after + len(post)))] if post else "")
+            return doc.written(at, at + len(own)) + (doc.written(after, after + len(post)) if post else "")
     return None

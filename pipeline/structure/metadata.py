@@ -16,6 +16,7 @@ from parksum.text.resources import load_json
 _YEAR = regex.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?=年)")
 _TITLE_ENDS = set("。；;，,：:！!？?")
 _MAX_TITLE = 60
+_LINE = regex.compile(r"\S(?:[^\n]*\S)?")  # a line's text without its surrounding spaces
 
 
 class DocumentMetadata:
@@ -33,7 +34,7 @@ class DocumentMetadata:
     def __call__(self, doc: Document) -> Document:
         span = self.title_span(doc.norm)
         title = doc.norm[span[0]:span[1]] if span else None
-        doc.title = doc.text[slice(*doc.text_span(*span))].strip() if span else None
+        doc.title = doc.written(*span) if span else None
         doc.doc_type = self.doc_type(title, doc.norm)
         doc.year_in_text = self.year(title, doc.norm)
         doc.year = doc.year or doc.year_in_text
@@ -41,18 +42,14 @@ class DocumentMetadata:
         return doc
 
     def title_span(self, norm: str) -> tuple[int, int] | None:
-        """The first line when it reads as a title: short, unpunctuated, not a heading, not alone."""
-        lines = [(m.start(), m.end()) for m in regex.finditer(r"[^\n]*\S[^\n]*", norm)]
+        """The first line, trimmed, when it reads as a title: short, unpunctuated, not a heading, not alone."""
+        lines = list(_LINE.finditer(norm))
         if len(lines) < 2:
             return None
-        start, end = lines[0]
-        first = norm[start:end].strip()
-        if len(first) > _MAX_TITLE or first[-1] in _TITLE_ENDS or "。" in first:
+        first = lines[0].group()
+        if len(first) > _MAX_TITLE or first[-1] in _TITLE_ENDS or "。" in first or self._heading_start.match(first):
             return None
-        if self._heading_start.match(first):
-            return None
-        return start + len(norm[start:end]) - len(norm[start:end].lstrip()), end - (
-            len(norm[start:end]) - len(norm[start:end].rstrip()))
+        return lines[0].span()
 
     def doc_type(self, title: str | None, norm: str) -> str:
         if title:

@@ -99,8 +99,7 @@ class OutlineSegmenter:
             section.start, section.marker_end = doc.text_span(section.start, section.marker_end)
             section.end = doc.text_offset(section.end) if section.end < len(doc.norm) else len(doc.text)
             section.marker = doc.text[section.start:section.marker_end]
-            title_start, title_end = doc.text_span(*titles[section.index])
-            section.title = doc.text[title_start:title_end]
+            section.title = doc.written(*titles[section.index])
             label = section.marker.rstrip("、.．")
             parent = sections[section.parent]
             section.path = f"{parent.path}/{label}" if parent.index else label

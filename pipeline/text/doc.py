@@ -123,6 +123,11 @@ class Document:
             return start, end
         return self.origin[start], (self.origin[end - 1] + 1 if end > start else self.origin[start])
 
+    def written(self, start: int, end: int) -> str:
+        """The text as written under a span of `norm` (`2022 年` where the view reads 2022年)."""
+        text_start, text_end = self.text_span(start, end)
+        return self.text[text_start:text_end]
+
     def norm_offset(self, offset: int) -> int:
         """The offset in `norm` of the first view character at or after `offset` in `text`."""
         return offset if self.origin is None else bisect.bisect_left(self.origin, offset)
