@@ -64,7 +64,7 @@ class ParkReader:
         title_end = norm.find("\n") if doc.title else 0
         found = []
         for m in self._suffix.finditer(norm):
-            start, proper = self._name_start(norm, m.start())
+            start, proper, masked = self._name_start(norm, m.start())
             text = norm[start:m.end()]
             if self._generic.fullmatch(text) and not proper:
                 continue
@@ -72,22 +72,22 @@ class ParkReader:
             if not with_body and norm.startswith(self._not_after, m.end()) and start >= title_end:
                 continue  # XX产业园建设, **园区二期: a project
             where = TITLE if start < title_end else BODY if with_body else OPENING if start < self._opening else None
-            masked = any(t.pos == "mask" for t in pos_tokens(text))
             if m.group().endswith(self._bare) and not (masked or where in (TITLE, BODY)):
                 continue  # 公园, 花园, 乐园
             found.append(_Name(start, m.end(), where, text, proper))
         return found
 
-    def _name_start(self, norm: str, suffix_start: int) -> tuple[int, bool]:
-        """Where the name before a park word starts, and whether it holds a mask or a place."""
+    def _name_start(self, norm: str, suffix_start: int) -> tuple[int, bool, bool]:
+        """Where the name before a park word starts, whether it holds a mask or a place, and a mask."""
         window_start = max(0, suffix_start - self._window)
-        start, proper = suffix_start, False
+        start, proper, masked = suffix_start, False, False
         for token in reversed(pos_tokens(norm[window_start:suffix_start])):
             if token.pos not in self._name_pos:
                 break
             start = window_start + token.start
             proper = proper or token.pos in ("mask", "ns") or token.word in self._places
-        return start, proper
+            masked = masked or token.pos == "mask"
+        return start, proper, masked
 
     @staticmethod
     def choose(names: list[_Name]) -> _Name | None:

@@ -21,7 +21,7 @@ from parksum import paths
 from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from parksum.extractors.ner.segment import mask_pattern
 from parksum.extractors.placeholders import mask_spec
-from parksum.text.clean import fold_traditional
+from parksum.text.clean import traditional_to_simplified
 from parksum.text.doc import Document, Entity
 
 # The model is trained on sentences (extractors/training/weak_labels.py) and reads sentences: it never
@@ -132,7 +132,7 @@ class EntityExtractor:
     def _entities(self, doc: Document) -> Iterator[Entity]:
         # A traditional text is read in simplified characters, one for one, so that the same words are
         # known (and jieba does not fall back to its slow guessing); names are kept as written.
-        text = fold_traditional(doc.text)
+        text = doc.text.translate(traditional_to_simplified()) if doc.folded else doc.text
         rule_spans = self.rules(text)
         by_rules = {(s.start, s.end, s.label) for s in rule_spans}
         for s in self.model(text, rule_spans) if self.model else rule_spans:

@@ -32,6 +32,7 @@ class Cleaned:
     norm: str  # the view
     origin: tuple[int, ...] | None  # text offset of each view character (and the text's end); None: the same
     boilerplate: tuple[Span, ...]  # spans of the text recognised as boilerplate
+    folded: bool = False  # the text is written in traditional characters, read folded to simplified ones
 
 
 @cache
@@ -53,14 +54,14 @@ def _rules() -> dict:
 
 def clean(text: str) -> Cleaned:
     rules = _rules()
-    norm = fold_traditional(normalize(text))
+    norm, folded = _fold_traditional(normalize(text))
     lines = _lines(norm)
     boilerplate = _merge(_boilerplate(norm, lines, rules))
     left_out = boilerplate + [m.span() for m in rules["unit_space"].finditer(norm)]
     left_out += [(i, i + 1) for i in _soft_breaks(norm, lines, rules, boilerplate)]
     left_out = _merge(left_out)
     if not left_out:
-        return Cleaned(norm, None, ())
+        return Cleaned(norm, None, (), folded)
     pieces, origin, at = [], [], 0
     for start, end in left_out:
         pieces.append(norm[at:start])
@@ -68,7 +69,7 @@ def clean(text: str) -> Cleaned:
         at = end
     pieces.append(norm[at:])
     origin.extend(range(at, len(norm) + 1))
-    return Cleaned("".join(pieces), tuple(origin), tuple(boilerplate))
+    return Cleaned("".join(pieces), tuple(origin), tuple(boilerplate), folded)
 
 
 @cache
@@ -91,16 +92,18 @@ def _traditional_chars() -> re.Pattern[str]:
     return re.compile("[" + "".join(map(chr, traditional_to_simplified())) + "]")
 
 
-def fold_traditional(text: str) -> str:
+def _fold_traditional(text: str) -> tuple[str, bool]:
     """`text` in simplified characters where it is written in traditional ones (a share of its Chinese
-    characters at least cleaning.json's traditional_min_share), else as it is; one character for one."""
+    characters at least cleaning.json's traditional_min_share), else as it is; one character for one.
+    The flag says whether it was folded."""
     min_share = _rules()["traditional_share"]
     table = traditional_to_simplified()
     # counted by what deleting them takes away: str.translate and re.sub run in C, a loop over a
     # million characters would not
     chinese = len(text) - len(_HAN.sub("", text))
     traditional = len(text) - len(_traditional_chars().sub("", text))
-    return text.translate(table) if chinese and traditional >= min_share * chinese else text
+    folded = bool(chinese) and traditional >= min_share * chinese
+    return (text.translate(table) if folded else text), folded
 
 
 def _lines(norm: str) -> list[Span]:

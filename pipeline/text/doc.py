@@ -101,6 +101,7 @@ class Document:
     # text offset of each character of `norm` (and of its end); None where norm is as long as text
     origin: tuple[int, ...] | None = field(default=None, repr=False)
     boilerplate: list[tuple[int, int]] = field(default_factory=list)  # spans of text: web, page furniture
+    folded: bool = False  # written in traditional characters: `norm` reads them as simplified ones
     # where each character of `text` was read from in a .docx (paragraph, list label, table cell); () for text
     sources: tuple[Segment, ...] = field(default=(), repr=False)
     sections: list[Section] = field(default_factory=list)
@@ -112,6 +113,7 @@ class Document:
         if not self.norm:
             cleaned = clean(self.text)
             self.norm, self.origin, self.boilerplate = cleaned.norm, cleaned.origin, list(cleaned.boilerplate)
+            self.folded = cleaned.folded
 
     def text_offset(self, offset: int) -> int:
         """The offset in `text` of the character at `offset` in `norm`."""
