@@ -18,7 +18,7 @@ def _get(path: Path, url: str):
 def test_canned_queries_answer_in_datasette(facts_db):
     path = sqlite_path(facts_db)
     conflicts = _get(path, "/facts/conflicts.json?_shape=array").json()
-    assert {row["conflict"] for row in conflicts} == {"different values", "masked and unmasked"}
+    assert {row["conflict"] for row in conflicts} == {"different documents", "masked and unmasked"}
     facts = _get(path, "/facts/facts_by_indicator.json?_shape=array&indicator=规上").json()
     assert {row["park"] for row in facts} == {"金属智造园", "高新工业园", "有色金属工业园"}
     masked = _get(path, "/facts/masked_values_by_park.json?_shape=array&park=高新").json()

@@ -18,7 +18,7 @@ def test_conflicts_list_every_mention_and_the_chosen_one(facts_db):
     jinshu = frame[frame["park"] == "金属智造园"]
     assert sorted(jinshu["value"]) == [120.0, 125.0]
     assert jinshu.loc[jinshu["chosen"].astype(bool), "document"].tolist() == ["jinshu_2022_jianghua.txt"]
-    assert set(frame["conflict"]) == {"different values", "masked and unmasked"}
+    assert set(frame["conflict"]) == {"different documents", "masked and unmasked"}
 
 
 def test_masked_values_never_have_a_value(facts_db):
