@@ -95,3 +95,17 @@ def test_conflicts_say_why_the_figures_disagree(facts_db):
     reasons = dict(_rows(facts_db, "SELECT park || ' ' || indicator, conflict FROM fact_conflicts"))
     assert reasons == {"高新工业园 规上工业总产值": "rounded", "高新工业园 税收": "different parts of the year",
                        "金属智造园 规上工业总产值": "different documents"}
+
+
+def test_targets_meet_the_actuals_reported_for_their_year(facts_db):
+    """2023年力争规上工业总产值达到150亿元 (2022 summary) against the 2023 actual of a later summary."""
+    target = "text = '150亿元'"
+    assert _rows(facts_db, "SELECT park, indicator, year, target_text, outcome FROM target_outcomes") == [
+        ("金属智造园", "规上工业总产值", 2023, "150亿元", "no actual reported")]
+    _copy_metric(facts_db, target, text="'162亿元'", value=162, base_value=1.62e10, status="'actual'")
+    assert _rows(facts_db, "SELECT actual_text, achieved_pct, outcome FROM target_outcomes") == [
+        ("162亿元", 108.0, "met")]
+    _copy_metric(facts_db, "text = '***亿元'", period_year=2023, status="'target'")  # a masked target of 高新
+    _copy_metric(facts_db, "text = '356.8亿元'", period_year=2023)  # and its actual
+    assert _rows(facts_db, "SELECT target_text, actual_text, achieved_pct, outcome FROM target_outcomes "
+                           "WHERE park = '高新工业园'") == [("***亿元", "356.8亿元", None, "masked")]

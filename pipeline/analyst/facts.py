@@ -127,6 +127,20 @@ def metrics(db: Db = None, *, indicators: Iterable[str] | None = None,
     return frame[columns].set_index("park")
 
 
+def targets(db: Db = None, *, park: str | None = None, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """Plans against outcomes (the target_outcomes view): per park, indicator and year the target, the actual
+    reported for that year, achieved_pct and outcome; masked on either side stays masked."""
+    store = store_of(db)
+    frame = queries.target_outcomes(store)
+    for column in ("target_masked", "target_growth_masked", "actual_masked", "actual_growth_masked"):
+        frame[column] = frame[column].astype("boolean")
+    if park is not None:
+        frame = frame[frame["park"] == park]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(resolve_indicators(indicators, store))]
+    return frame.reset_index(drop=True)
+
+
 def unmapped_indicators(db: Db = None) -> pd.DataFrame:
     """Indicator phrases no alias of the lexicon covers, most frequent first: where the lexicon can grow."""
     return queries.unmapped_phrases(store_of(db)).set_index("phrase")

@@ -85,3 +85,15 @@ CANNED = {
                "ON m.fact_key = c.fact_key AND m.measure = c.measure ORDER BY c.indicator, c.park, m.choice",
     },
 }
+
+
+def target_outcomes(store: Store) -> pd.DataFrame:
+    """Each park's targets beside the actuals reported for their year (the target_outcomes view)."""
+    return store.read("SELECT * FROM target_outcomes ORDER BY park, indicator, year")
+
+
+def canonical_facts(store: Store) -> pd.DataFrame:
+    """The facts of canonical indicators with the indicator's dimension, without the mention ids: one query for
+    the whole report."""
+    return store.read("SELECT f.*, i.dimension FROM facts f JOIN indicators i ON i.id = f.indicator_id "
+                      "ORDER BY f.indicator, f.park, f.period_year, f.status")

@@ -121,6 +121,33 @@ FROM (SELECT fact_key, min(park) AS park, min(indicator_id) AS indicator_id, min
       FROM fact_mentions GROUP BY fact_key) k
 LEFT JOIN fact_mentions v ON v.fact_key = k.fact_key AND v.measure = 'value' AND v.choice = 1
 LEFT JOIN fact_mentions g ON g.fact_key = k.fact_key AND g.measure = 'growth' AND g.choice = 1""",
+    "target_outcomes": """
+WITH planned AS MATERIALIZED (  -- the facts view once, not once per target
+    SELECT * FROM facts WHERE status IN ('target', 'actual') AND indicator_id IS NOT NULL AND park IS NOT NULL)
+SELECT t.park, t.indicator_id, t.indicator, t.period_year AS year,
+       t.value_text AS target_text, t.value AS target_value, t.unit AS target_unit, t.masked AS target_masked,
+       t.growth AS target_growth, t.growth_masked AS target_growth_masked,
+       a.value_text AS actual_text, a.value AS actual_value, a.unit AS actual_unit, a.masked AS actual_masked,
+       a.growth AS actual_growth, a.growth_masked AS actual_growth_masked,
+       CASE WHEN t.masked = 0 AND a.masked = 0 AND t.base_unit = a.base_unit AND t.base_value > 0
+            THEN round(100.0 * a.base_value / t.base_value, 1) END AS achieved_pct,
+       CASE WHEN a.fact_key IS NULL THEN 'no actual reported'
+            WHEN t.value_text IS NOT NULL THEN
+                CASE WHEN t.masked = 1 OR a.masked = 1 THEN 'masked'
+                     WHEN t.base_value IS NULL OR a.base_value IS NULL OR t.base_unit <> a.base_unit
+                         THEN 'not comparable'
+                     WHEN a.base_value >= t.base_value THEN 'met' ELSE 'missed' END
+            ELSE
+                CASE WHEN t.growth_masked = 1 OR a.growth_masked = 1 THEN 'masked'
+                     WHEN a.growth IS NULL OR t.growth IS NULL THEN 'not comparable'
+                     WHEN a.growth >= t.growth THEN 'met' ELSE 'missed' END
+       END AS outcome,
+       t.document AS target_document, t.sentence AS target_sentence,
+       a.document AS actual_document, a.sentence AS actual_sentence
+FROM planned t
+LEFT JOIN planned a ON a.park = t.park AND a.indicator = t.indicator AND a.period_year = t.period_year
+                   AND a.status = 'actual'
+WHERE t.status = 'target'""",
     "masked_values": """
 SELECT metric_id, park, document, section_path, indicator, role, text, period, status, sentence
 FROM metric_mentions WHERE masked = 1""",
@@ -140,6 +167,11 @@ DESCRIPTIONS: dict[str, str] = {
                       "different values in one document. Listed, never resolved away.",
     "facts": "One row per park, indicator, period_year and status: the chosen value (written unit and base "
              "unit), growth, masked flags, how many mentions and documents report it, and its source sentence.",
+    "target_outcomes": "Plans against outcomes: each park's target for an indicator and year (status target, "
+                       "e.g. 2023年力争规上工业总产值达到150亿元) beside the actual figure reported for that year, "
+                       "achieved_pct and outcome (met, missed, masked, not comparable, no actual reported). A value "
+                       "target is judged on the value, a growth target (增长10%) on the growth; masked on either "
+                       "side stays masked.",
     "masked_values": "Every masked or deleted figure, with the sentence it sits in.",
 }
 
