@@ -96,9 +96,9 @@ def _in_common_unit(rows: pd.DataFrame) -> pd.DataFrame:
     common = unit_table().get(common_unit(rows) or "")
     convert = rows["base_unit"].eq(common.base) if common is not None else pd.Series(False, index=rows.index)
     ratio = rows["unit"].map(_factor).div(common.factor).where(convert, 1.0) if common is not None else 1.0
-    masked = rows["masked"].fillna(False).astype(bool)
+    masked = rows["masked"].eq(1)  # 1, 0 or null from SQL
     rows = rows.astype({c: "float64" for c in ("value", "value_low", "value_high", "growth")})
-    growth_masked = rows["growth_masked"].fillna(False).astype(bool)
+    growth_masked = rows["growth_masked"].eq(1)
     return pd.DataFrame({
         "park": rows["park"], "indicator": rows["indicator"],
         "value": rows["value"].mul(ratio).where(~masked),
