@@ -1,6 +1,7 @@
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -105,3 +106,71 @@ def test_report_on_the_sample_corpus_shows_every_park_and_no_missing_number_as_n
     assert ">nan<" not in page and ">None<" not in page
     assert all(park in page for park in ("金属智造园", "高新工业园", "有色金属工业园"))
     assert "规上工业总产值" in page and "masked" in page
+
+
+LARGE_SCREENSHOT = ROOT / "build" / "report_large.png"
+
+
+@pytest.mark.slow
+def test_report_at_scale_is_right_readable_and_fast(tmp_path, shared):
+    """Issue 15's acceptance: the report of 216 documents (the national reports and two variants of each as
+    other parks, figures scaled and some masked) has sections for canonical indicators only, no fact of
+    another dimension, no masked figure drawn as a bar, no horizontal scroll at 1280 px, and is built in
+    under 60 s (a generous bound: a few seconds here)."""
+    sync_playwright = _browser()
+    from sqlalchemy import text
+
+    from parksum.analyst.report import report_data
+    from parksum.extractors.indicators import lexicon
+    from parksum.store import Store, queries
+    from tests.data.report_corpus import write_corpus
+
+    corpus, url = tmp_path / "corpus", f"sqlite:///{tmp_path / 'large.db'}"
+    assert write_corpus(corpus, variants=2) == 216
+    assert main(["ingest", str(corpus), "--db", url, "--no-ner", "-q"]) == EXIT_OK
+    store = Store(url)
+
+    started = time.perf_counter()
+    html = render_html(store)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 60, f"report built in {elapsed:.1f} s"
+
+    canonical = {i.name_zh: i.id for i in lexicon().indicators.values()}
+    sections = re.findall(r"<section class=indicator-section id=\"i-([^\"]+)\"><h3>([^<]+?) <span", html)
+    assert len(sections) > 50 and all(canonical.get(name) == id_ for id_, name in sections)
+    unmapped = set(queries.unmapped_phrases(store)["phrase"])
+    assert unmapped and not unmapped & {name for _, name in sections}
+    assert re.search(r"(\d+) indicator phrases in \d+ figures map to no canonical indicator", html)
+
+    with store.engine.connect() as conn:
+        other_dimension = conn.execute(text(
+            "SELECT count(*) FROM facts f JOIN indicators i ON i.id = f.indicator_id "
+            "JOIN unit_dimensions u ON u.base_unit = f.base_unit LEFT JOIN fact_dimensions d "
+            "ON d.indicator_dimension = i.dimension AND d.unit_dimension = u.dimension "
+            "WHERE d.unit_dimension IS NULL")).scalar()
+    assert other_dimension == 0
+
+    data = report_data(store)
+    charted = [s for s in data["sections"] if s["chart"]]
+    assert charted and any(s["chart"]["marks"] for s in charted)  # masked figures in charts, as marks
+    for section in charted:
+        masked_parks = {r["park"] for r in section["rows"] if r["masked"]}
+        assert not masked_parks & {bar["park"] for bar in section["chart"]["bars"]}
+
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(page_file.as_uri())
+            page.wait_for_function("document.documentElement.dataset.ready !== undefined")
+            assert page.evaluate("document.documentElement.scrollWidth") <= page.evaluate(
+                "document.documentElement.clientWidth") == 1280
+            assert page.locator("svg.chart rect").count() == page.locator("svg.chart rect.bar").count() > 0
+            assert page.locator("svg.chart text.masked").count() > 0
+            page.locator("#summary").scroll_into_view_if_needed()
+            LARGE_SCREENSHOT.parent.mkdir(exist_ok=True)
+            page.screenshot(path=str(LARGE_SCREENSHOT))
+        finally:
+            browser.close()

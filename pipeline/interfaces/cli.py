@@ -170,20 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
                       "parksum report --out report.html --xlsx report.xlsx",
-                      "report.html is one self-contained file that opens offline: per indicator a table\n"
-                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
-                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
-                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
-                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+                      "report.html is one self-contained page that opens offline: contents, a summary of\n"
+                      "parks x key indicators with coverage, targets against outcomes, per canonical\n"
+                      "indicator a table with each figure's source sentence (and a chart where two parks\n"
+                      "give numbers), conflicting figures with their reason, outline profiles, and an\n"
+                      "appendix of unmapped phrases. --xlsx adds a workbook with sheets facts, compare,\n"
+                      "targets, masked_values, conflicts and legend (each column key in Chinese).")
     report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
     report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
     _db(report)
 
     browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
                       "parksum browse --db parks.db --port 8001",
-                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
-                      "with a description of every table and view, full-text search on sections and\n"
-                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Serves the live SQLite database in Datasette, read-only (documents ingested\n"
+                      "meanwhile show on the next page load; only GET and HEAD are answered), with a\n"
+                      "description of every table and view, full-text search on sections and canned\n"
+                      "queries: facts by indicator, masked values by park, conflicts, search_sections\n"
+                      "(terms of any length, 厂房 too).\n"
                       "Stop it with Ctrl-C.")
     browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
     browse.add_argument("--no-open", action="store_true", help="do not open a web browser")

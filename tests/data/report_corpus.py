@@ -3,6 +3,8 @@ as one park, plus variants of each as other parks, their figures scaled and some
 
     .venv/bin/python tests/data/report_corpus.py OUT_FOLDER [VARIANTS]   (then parksum ingest OUT_FOLDER --no-ner)
 
+With 13 variants (the most) the corpus has 1,008 documents.
+
 Written on demand (the reports are not the project's to commit); a manifest.csv tags park and year.
 """
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 from parksum.paths import national_reports
 
 NATIONAL = "国务院"
-VARIANT_PARKS = ("滨江高新园", "东湖工业园", "金沙经济开发区", "青山产业园", "白云科技园")
+VARIANT_PARKS = ("滨江高新园", "东湖工业园", "金沙经济开发区", "青山产业园", "白云科技园", "西岭工业园", "南湖新材料园",
+                 "北塘物流园", "石门高新区", "临江化工园", "凤凰数字产业园", "长岗装备制造园", "银湖生物医药园")
 # A number written before a unit (not a year): scaled in a variant, or masked as ** in every third place.
 FIGURE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(?=[万亿元个家项%])")
 
