@@ -82,6 +82,8 @@ def test_a_figure_of_another_dimension_makes_no_fact(facts_db):
     _copy_metric(facts_db, "text = '356.8亿元'", text="'4家'", value=4, unit="'家'", base_unit="'家'", base_value=4)
     assert _rows(facts_db, "SELECT measure, indicator_dimension, unit_dimension FROM metric_mentions "
                            "WHERE text = '4家'") == [("other dimension", "money", "count")]
+    _copy_metric(facts_db, "text = '8.2%'", text="'36亿元'", value=36, unit="'亿元'", base_unit="'元'")  # no growth
+    assert _rows(facts_db, "SELECT measure FROM metric_mentions WHERE text = '36亿元'") == [("other dimension",)]
     assert _rows(facts_db, "SELECT fact_key, value, mentions FROM facts ORDER BY fact_key") == before
     assert _rows(facts_db, "SELECT count(*) FROM facts f JOIN indicators i ON i.id = f.indicator_id "
                            "JOIN unit_dimensions u ON u.base_unit = f.base_unit "

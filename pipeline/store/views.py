@@ -11,7 +11,8 @@ Vocabulary:
   growth mentions; share, multiple, rank, completion and threshold mentions (a class bound such as
   the 500万元 of 税收500万元以上企业) stay in metric_mentions, and so does a value whose unit is of
   another dimension than its canonical indicator (4家 under 产值: measure `other dimension`;
-  data/facts.json says which unit dimensions each indicator dimension accepts);
+  data/facts.json says which unit dimensions each indicator dimension accepts), and a growth
+  figure that is no ratio (36亿元 read as growth);
 - the *choice rule* picks one mention per fact and measure: an unmasked figure over a
   masked one, then the document reporting on the later year, then the later-ingested
   document, then the first mention in the text;
@@ -65,6 +66,8 @@ SELECT m.id AS metric_id, d.park_id, p.name AS park,
        CASE WHEN m.threshold THEN 'threshold'
             WHEN m.role IN ('value', 'count') AND i.id IS NOT NULL AND fd.unit_dimension IS NULL
                 THEN 'other dimension'
+            WHEN m.role = 'growth' AND m.unit IS NOT NULL AND coalesce(ud.dimension, '') <> 'ratio'
+                THEN 'other dimension'
             WHEN m.role IN ('value', 'count') THEN 'value' ELSE m.role END AS measure,
        i.dimension AS indicator_dimension, ud.dimension AS unit_dimension,
        CASE WHEN """ + _part_of_year() + """ THEN 1 ELSE 0 END AS part_of_year,
@@ -79,7 +82,7 @@ JOIN documents d ON d.id = m.document_id
 LEFT JOIN parks p ON p.id = d.park_id
 LEFT JOIN indicators i ON i.id = m.indicator_id
 LEFT JOIN sections s ON s.id = m.section_id
-LEFT JOIN unit_dimensions ud ON ud.base_unit = m.base_unit
+LEFT JOIN unit_dimensions ud ON ud.base_unit = coalesce(m.base_unit, m.unit)
 LEFT JOIN fact_dimensions fd ON fd.indicator_dimension = i.dimension AND fd.unit_dimension = ud.dimension""",
     "fact_mentions": """
 SELECT mm.*,
