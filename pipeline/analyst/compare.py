@@ -43,15 +43,17 @@ def compare_long(indicators: Iterable[str], db: Db = None, *, period: int | None
 
 def tidy(fact_rows: pd.DataFrame, names: list[str], every_park: list[str] | None = None) -> pd.DataFrame:
     """The long table from rows of the facts view: one fact per park and indicator (by STATUS_PREFERENCE,
-    then the latest year), in one unit per indicator. With `every_park`, a row for each park and indicator
-    even where the park reports nothing; else only the parks that report the indicator."""
+    then the latest year), in one unit per indicator, indicators in the order of `names`. With `every_park`,
+    a row for each park and indicator even where the park reports nothing; else only the parks that report
+    the indicator."""
     chosen = _choose(fact_rows[fact_rows["indicator"].isin(names)])
-    frames = [_in_common_unit(chosen[chosen["indicator"] == name]) for name in names]
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LONG_COLUMNS)
+    order = {name: i for i, name in enumerate(names)}
+    table = _in_common_unit(chosen).sort_values(["indicator", "park"], key=lambda c: c.map(order) if
+                                                c.name == "indicator" else c, kind="stable")
     if every_park is not None:
         grid = pd.MultiIndex.from_product([names, every_park], names=["indicator", "park"]).to_frame(index=False)
         table = grid.merge(table, on=["indicator", "park"], how="left")
-    table = table.reindex(columns=LONG_COLUMNS)
+    table = table.reindex(columns=LONG_COLUMNS).reset_index(drop=True)
     for column in ("value", "value_low", "value_high", "growth"):
         table[column] = table[column].astype("float64")
     for column in ("masked", "growth_masked"):
@@ -85,24 +87,28 @@ def _choose(frame: pd.DataFrame) -> pd.DataFrame:
     return ordered.drop_duplicates(["park", "indicator"])
 
 
-def common_unit(rows: pd.DataFrame) -> str | None:
-    """The unit most of `rows` (facts of one indicator) are written in, among figures with a number."""
-    known = rows.loc[rows["base_value"].notna(), "unit"]
-    return None if known.empty else known.mode().iloc[0]
+def common_units(rows: pd.DataFrame) -> pd.Series:
+    """Per indicator of `rows` (facts), the unit most of its figures with a number are written in."""
+    known = rows[rows["base_value"].notna() & rows["unit"].notna()]
+    counts = known.groupby(["indicator", "unit"]).size().rename("n").reset_index()
+    ranked = counts.sort_values(["indicator", "n", "unit"], ascending=[True, False, True], kind="stable")
+    return ranked.drop_duplicates("indicator").set_index("indicator")["unit"]
 
 
 def _in_common_unit(rows: pd.DataFrame) -> pd.DataFrame:
-    """Facts of one indicator, their values in its common unit where the base unit agrees (else as written)."""
-    common = unit_table().get(common_unit(rows) or "")
-    convert = rows["base_unit"].eq(common.base) if common is not None else pd.Series(False, index=rows.index)
-    ratio = rows["unit"].map(_factor).div(common.factor).where(convert, 1.0) if common is not None else 1.0
+    """Facts, each value in its indicator's common unit where the base unit agrees (else as written)."""
+    units = unit_table()
+    common = rows["indicator"].map(common_units(rows))
+    common_base = common.map(lambda u: units[u].base if u in units else None)
+    convert = rows["base_unit"].notna() & rows["base_unit"].eq(common_base)
+    ratio = (rows["unit"].map(_factor) / common.map(_factor)).where(convert, 1.0)
     masked = rows["masked"].eq(1)  # 1, 0 or null from SQL
-    rows = rows.astype({c: "float64" for c in ("value", "value_low", "value_high", "growth")})
     growth_masked = rows["growth_masked"].eq(1)
+    rows = rows.astype({c: "float64" for c in ("value", "value_low", "value_high", "growth")})
     return pd.DataFrame({
         "park": rows["park"], "indicator": rows["indicator"],
         "value": rows["value"].mul(ratio).where(~masked),
-        "unit": rows["unit"].where(~convert, common.written if common is not None else None),
+        "unit": common.where(convert, rows["unit"]),
         "masked": masked,
         "value_low": rows["value_low"].mul(ratio).where(~masked),
         "value_high": rows["value_high"].mul(ratio).where(~masked),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from parksum.analyst.compare import is_number, tidy, write_sheet
+from parksum.analyst.compare import common_units, is_number, tidy, write_sheet
 from parksum.analyst.facts import Db, conflicts, facts, masked_values, store_of, targets
 from parksum.store import Store, queries
 
@@ -69,10 +69,14 @@ def report_data(store: Store) -> dict:
     names = _indicators_by_reach(fact_rows)
     long = tidy(fact_rows, names)
     about = fact_rows.drop_duplicates("indicator").set_index("indicator")
-    sections = [_section(name, about.at[name, "indicator_id"], about.at[name, "dimension"], rows)
-                for name, rows in long.groupby("indicator", sort=False)]
+    units = common_units(fact_rows)
+    by_indicator: dict[str, list[dict]] = {name: [] for name in names}
+    for record in _records(long):
+        by_indicator[record["indicator"]].append(record)
+    sections = [_section(name, about.at[name, "indicator_id"], about.at[name, "dimension"], units.get(name, ""),
+                         rows) for name, rows in by_indicator.items()]
     return {"counts": queries.counts(store).to_dict(), "sections": sections,
-            "summary": _summary(long, names[:KEY_INDICATORS], queries.park_names(store)),
+            "summary": _summary(long, names[:KEY_INDICATORS], units, queries.park_names(store)),
             "targets": _targets(store), "conflicts": _conflicts(store), "outlines": _outlines(store),
             "unmapped": _unmapped(store)}
 
@@ -93,12 +97,12 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def _section(name: str, indicator_id: str, dimension: str, rows: pd.DataFrame) -> dict:
-    rows = rows.sort_values(["masked", "value"], ascending=[True, False], na_position="last", kind="stable")
-    records = _records(rows)
-    unit = rows["unit"].mode().iloc[0] if rows["unit"].notna().any() else ""
+def _section(name: str, indicator_id: str, dimension: str, unit: str, records: list[dict]) -> dict:
+    """One indicator: its parks' rows (numbers largest first, then ranges, then masked) and its chart."""
+    records = sorted(records, key=lambda r: (bool(r["masked"]), not is_number(r["value"]),
+                                             -r["value"] if is_number(r["value"]) else 0))
     return {"name": name, "id": indicator_id, "anchor": f"i-{indicator_id}", "dimension": dimension, "unit": unit,
-            "rows": records, "parks": len(records), "masked": int(rows["masked"].fillna(False).sum()),
+            "rows": records, "parks": len(records), "masked": sum(bool(r["masked"]) for r in records),
             "chart": _chart(records, unit)}
 
 
@@ -127,12 +131,10 @@ def _short(park: str, most: int = 9) -> str:
     return park if len(park) <= most else park[:most - 1] + "…"
 
 
-def _summary(long: pd.DataFrame, names: list[str], park_names: list[str]) -> dict:
+def _summary(long: pd.DataFrame, names: list[str], units: pd.Series, park_names: list[str]) -> dict:
     """Parks × the key indicators: each cell the park's chosen figure (or None), and the coverage."""
     key = long[long["indicator"].isin(names)]
-    columns = [{"name": name, "unit": (key.loc[key["indicator"] == name, "unit"].mode().iloc[0]
-                                      if key.loc[key["indicator"] == name, "unit"].notna().any() else "")}
-               for name in names]
+    columns = [{"name": name, "unit": units.get(name, "")} for name in names]
     cells = {(r["park"], r["indicator"]): r for r in _records(key)}
     rows = []
     for park in park_names:

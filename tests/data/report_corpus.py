@@ -1,7 +1,7 @@
 """A corpus for the report at scale: the national government work reports (parksum.paths.national_reports())
 as one park, plus variants of each as other parks, their figures scaled and some masked.
 
-    .venv/bin/python tests/data/report_corpus.py OUT_FOLDER [VARIANTS]   (then parksum ingest OUT_FOLDER --no-ner)
+    .venv/bin/python -m tests.data.report_corpus OUT_FOLDER [VARIANTS]   (then parksum ingest OUT_FOLDER --no-ner)
 
 With 13 variants (the most) the corpus has 1,008 documents.
 
@@ -9,7 +9,9 @@ Written on demand (the reports are not the project's to commit); a manifest.csv 
 """
 from __future__ import annotations
 
+import copy
 import csv
+import hashlib
 import json
 import re
 import sys
@@ -32,7 +34,7 @@ def variant(text: str, index: int) -> str:
         seen += 1
         if index % 2 == 1 and seen % 3 == 0:
             return "**"
-        return f"{float(match.group(1)) * (1 + 0.15 * (index + 1)):.4g}"
+        return f"{float(match.group(1)) * (1 + 0.15 * (index + 1)):.2f}".rstrip("0").rstrip(".")  # never 1e+04
 
     return FIGURE.sub(change, text)
 
@@ -55,6 +57,38 @@ def write_corpus(folder: Path, variants: int = 2) -> int:
         writer.writeheader()
         writer.writerows(rows)
     return len(rows)
+
+
+def store_copies(url: str, variants: int) -> int:
+    """A large store fast, for the benchmark: each national report processed once (rules only), stored as
+    国务院 and as `variants` other parks with its figures scaled (every third masked in odd variants), as
+    `variant` does to the text. The number of documents stored."""
+    from parksum.process.runner import Pipeline
+    from parksum.store import Store
+    from parksum.text.doc import Document
+
+    pipeline, store, stored = Pipeline(ner=False), Store(url, write=True), 0
+    for n, line in enumerate(national_reports().read_text(encoding="utf-8").splitlines()):
+        report = json.loads(line)
+        text = f"{report['title']}\n{report['content']}"
+        doc = pipeline(Document(text=text, name=f"{n:03d}_0.txt", park=NATIONAL,
+                                sha256=hashlib.sha256(text.encode()).hexdigest()))
+        for index, park in enumerate((NATIONAL, *VARIANT_PARKS[:variants])):
+            copied = copy.deepcopy(doc)
+            copied.park, copied.name = park, f"{n:03d}_{index}.txt"
+            copied.sha256 = hashlib.sha256(f"{park}{doc.sha256}".encode()).hexdigest()
+            factor = 1 + 0.15 * index
+            for i, quantity in enumerate(copied.quantities):
+                if index % 2 == 1 and i % 3 == 2:
+                    quantity.masked = True
+                    quantity.value = quantity.base_value = quantity.value_low = quantity.value_high = None
+                    continue
+                for field in ("value", "base_value", "value_low", "value_high"):
+                    if getattr(quantity, field) is not None:
+                        setattr(quantity, field, getattr(quantity, field) * factor)
+            store.ingest(copied)
+            stored += 1
+    return stored
 
 
 if __name__ == "__main__":
