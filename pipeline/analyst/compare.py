@@ -153,20 +153,16 @@ def write(table: pd.DataFrame, fmt: str, out: Path | None = None) -> None:
 
 
 def masked_flags(columns: Iterable[str]) -> dict[str, str]:
-    """Value column → its masked flag column, for the long (`value`/`masked`) and wide (`NAME`/`NAME masked`)
-    tables alike."""
+    """Value column → its masked flag column: value → masked, growth → growth_masked (also with a prefix:
+    target_value → target_masked), and the wide table's NAME → NAME masked."""
     present = set(columns)
     pairs = {}
     for column in present:
-        for value, flag in MASKED_FLAGS.items():
-            if column == value or column.endswith(f" {value}"):
-                candidate = column[:-len(value)] + flag
-            elif value == "value" and f"{column} {flag}" in present:
-                candidate = f"{column} {flag}"
-            else:
-                continue
-            if candidate in present:
-                pairs[column] = candidate
+        by_suffix = next((column[:-len(value)] + flag for value, flag in MASKED_FLAGS.items()
+                          if column.endswith(value)), None)
+        flag = next((c for c in (by_suffix, f"{column} masked") if c in present), None)
+        if flag is not None:
+            pairs[column] = flag
     return pairs
 
 
