@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from parksum.analyst.compare import common_units, is_number, tidy, write_sheet
+from parksum.analyst.compare import is_number, tidy, write_sheet
 from parksum.analyst.facts import Db, conflicts, facts, masked_values, store_of, targets
 from parksum.store import Store, queries
 
 KINDS = {"achievements": "成绩 achievements", "problems": "问题 problems", "plans": "计划 plans", "other": "其他 other"}
 KEY_INDICATORS = 8  # columns of the summary page: the indicators most parks report
-OPEN_ROWS = 12  # a longer table is collapsed (<details>)
+OPEN_ROWS = 20  # a longer table is collapsed (<details>)
 CHART_BARS = 30  # a chart draws the largest figures; the table lists them all
 CONFLICT_ROWS = 400  # the page lists the first mentions in conflict; the workbook all
 UNMAPPED_ROWS = 100
@@ -69,7 +69,8 @@ def report_data(store: Store) -> dict:
     names = _indicators_by_reach(fact_rows)
     long = tidy(fact_rows, names)
     about = fact_rows.drop_duplicates("indicator").set_index("indicator")
-    units = common_units(fact_rows)
+    shown = long[long["value"].notna() & long["unit"].notna()]
+    units = shown.groupby("indicator")["unit"].agg(lambda u: u.mode().iloc[0])  # after conversion, as tidy shows
     by_indicator: dict[str, list[dict]] = {name: [] for name in names}
     for record in _records(long):
         by_indicator[record["indicator"]].append(record)
@@ -135,7 +136,7 @@ def _summary(long: pd.DataFrame, names: list[str], units: pd.Series, park_names:
     """Parks × the key indicators: each cell the park's chosen figure (or None), and the coverage."""
     key = long[long["indicator"].isin(names)]
     columns = [{"name": name, "unit": units.get(name, "")} for name in names]
-    cells = {(r["park"], r["indicator"]): r for r in _records(key)}
+    cells = {(r["park"], r["indicator"]): r for r in _records(key) if _has_figure(r)}
     rows = []
     for park in park_names:
         row = [cells.get((park, name)) for name in names]
@@ -145,7 +146,13 @@ def _summary(long: pd.DataFrame, names: list[str], units: pd.Series, park_names:
     filled = sum(r["reported"] for r in rows)
     total = len(rows) * len(names)
     return {"columns": columns, "rows": rows, "filled": filled, "cells": total,
-            "ratio": filled / total if total else 0.0, "masked": int(key["masked"].fillna(False).sum())}
+            "ratio": filled / total if total else 0.0, "masked": sum(bool(c["masked"]) for c in cells.values())}
+
+
+def _has_figure(row: dict) -> bool:
+    """A value, a range, a growth, or a masked one of them: what the summary shows in a cell."""
+    return bool(row["masked"] or row["growth_masked"]) or any(
+        is_number(row[k]) for k in ("value", "value_low", "growth"))
 
 
 def _targets(store: Store) -> dict:
