@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner data
+.PHONY: install demo test lint bench bench-ner bench-report clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ bench: install
 ## bench-ner: NER speed, rules alone and the model, on 200,000 characters of the national reports
 bench-ner: install
 	$(BIN)/python tests/bench_ner.py
+
+## bench-report: build time and size of the report on the 72 national reports (VARIANTS=13: 1,008 documents)
+bench-report: install
+	$(BIN)/python -m tests.bench_report --variants $(or $(VARIANTS),0)
 
 ## model: rebuild the NER models in models/ner from scratch (about 15 minutes; the two members train side by side on two cores)
 model: install

@@ -104,7 +104,8 @@ def resolve_indicators(wanted: Iterable[str], db: Db = None) -> list[str]:
 
 def metrics(db: Db = None, *, indicators: Iterable[str] | None = None,
             park: str | None = None, period: str | None = None, status: str | None = None) -> pd.DataFrame:
-    """Every extracted figure with its provenance; a masked figure's value reads `masked`, never 0 or blank.
+    """Every extracted figure with its provenance; a masked figure has no value and `masked` true (the text
+    table on the screen writes `masked` in its value cell), never 0.
 
     `period` is a year (matched against the year the period resolves to) or a period as written
     (1-10月, 今年**月).
@@ -120,11 +121,25 @@ def metrics(db: Db = None, *, indicators: Iterable[str] | None = None,
     if period:
         year = period.isascii() and period.isdigit()
         frame = frame[frame["period_year"] == int(period)] if year else frame[frame["period"] == period]
-    frame = frame.assign(value=[MASKED if masked else value for masked, value in zip(
-        frame["masked"], frame["value"], strict=True)])
-    columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "role", "qualifier",
+    masked = frame["masked"].eq(1)
+    frame = frame.assign(masked=masked, value=frame["value"].astype("float64").where(~masked))
+    columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "masked", "role", "qualifier",
                "status", "period", "period_year", "sentence", "start", "end"]
     return frame[columns].set_index("park")
+
+
+def targets(db: Db = None, *, park: str | None = None, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """Plans against outcomes (the target_outcomes view): per park, indicator and year the target, the actual
+    reported for that year, achieved_pct and outcome; masked on either side stays masked."""
+    store = store_of(db)
+    frame = queries.target_outcomes(store)
+    for column in ("target_masked", "target_growth_masked", "actual_masked", "actual_growth_masked"):
+        frame[column] = frame[column].astype("boolean")
+    if park is not None:
+        frame = frame[frame["park"] == park]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(resolve_indicators(indicators, store))]
+    return frame.reset_index(drop=True)
 
 
 def unmapped_indicators(db: Db = None) -> pd.DataFrame:

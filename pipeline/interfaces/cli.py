@@ -101,12 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     compare = _command(commands, "compare", cmd_compare, "compare parks on indicators",
                        "parksum compare --indicator 规上工业总产值 tax_revenue --format xlsx --out compare.xlsx",
-                       "One row per park, per indicator its value, unit, growth (%) and period. An indicator\n"
+                       "One row per park, per indicator its value, unit, masked flag, growth (%), year and\n"
+                       "status (--long: one row per park and indicator). Values are numbers; a masked one\n"
+                       "is empty with its masked flag true. An indicator\n"
                        "is a canonical id (tax_revenue), a canonical name (税收), any alias in\n"
                        "extractors/data/indicators.csv (实缴税金) or a phrase as written in the documents.\n"
                        "Without --status the actual figure is shown, else the forecast, else the target;\n"
-                       "without --period the latest year. Masked figures read \"masked\", figures a park\n"
-                       "does not report are empty. Conflicting figures: see `parksum report` or the\n"
+                       "without --period the latest year. Figures a park does not report are empty.\n"
+                       "Conflicting figures: see `parksum report` or the\n"
                        "fact_conflicts view.")
     compare.add_argument("--indicator", nargs="+", required=True, metavar="ID_OR_NAME",
                          help="indicators to compare, as columns")
@@ -115,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
                          help="output format (default: table; xlsx needs --out)")
     compare.add_argument("--sources", action="store_true", help="add each figure's source sentence")
+    compare.add_argument("--long", action="store_true", help="one row per park and indicator (tidy long format)")
     compare.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     _db(compare)
 
@@ -132,6 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
     metrics.add_argument("--sentence", action="store_true", help="show the source sentence in the table too")
     _db(metrics)
+
+    targets = _command(commands, "targets", cmd_targets, "set parks' targets against their outcomes",
+                       "parksum targets --park 金属智造园 --format csv --out targets.csv",
+                       "One row per park, indicator and year a document sets a target for (status target:\n"
+                       "2023年力争规上工业总产值达到150亿元): the target, the actual reported for that year\n"
+                       "(usually in the next year's summary), achieved % and the outcome: met, missed,\n"
+                       "masked (either side masked), not comparable, or no actual reported.")
+    targets.add_argument("--park", help="one park")
+    targets.add_argument("--indicator", nargs="+", metavar="ID_OR_NAME", help="only these indicators")
+    targets.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                         help="output format (default: table; xlsx needs --out)")
+    targets.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    _db(targets)
 
     unmapped = _command(commands, "unmapped", cmd_unmapped, "list indicator phrases the lexicon does not map",
                         "parksum unmapped --db parks.db",
@@ -154,20 +170,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
                       "parksum report --out report.html --xlsx report.xlsx",
-                      "report.html is one self-contained file that opens offline: per indicator a table\n"
-                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
-                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
-                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
-                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+                      "report.html is one self-contained page that opens offline: contents, a summary of\n"
+                      "parks x key indicators with coverage, targets against outcomes, per canonical\n"
+                      "indicator a table with each figure's source sentence (and a chart where two parks\n"
+                      "give numbers), conflicting figures with their reason, outline profiles, and an\n"
+                      "appendix of unmapped phrases. --xlsx adds a workbook with sheets facts, compare,\n"
+                      "targets, masked_values, conflicts and legend (each column key in Chinese).")
     report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
     report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
     _db(report)
 
     browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
                       "parksum browse --db parks.db --port 8001",
-                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
-                      "with a description of every table and view, full-text search on sections and\n"
-                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Serves the live SQLite database in Datasette, read-only (documents ingested\n"
+                      "meanwhile show on the next page load; only GET and HEAD are answered), with a\n"
+                      "description of every table and view, full-text search on sections and canned\n"
+                      "queries: facts by indicator, masked values by park, conflicts, search_sections\n"
+                      "(terms of any length, 厂房 too).\n"
                       "Stop it with Ctrl-C.")
     browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
     browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
@@ -360,13 +379,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from parksum.analyst.compare import compare, write
+    from parksum.analyst.compare import compare, compare_long, write
 
     if args.format == "xlsx" and args.out is None:
         log.error("--format xlsx needs --out FILE")
         return EXIT_USAGE
     try:
-        table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
+        if args.long:
+            table = compare_long(args.indicator, args.db, period=args.period, status=args.status)
+            table = table if args.sources else table.drop(columns="source")
+        else:
+            table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
     except LookupError as error:
         log.error("%s", error.args[0])
         return EXIT_USAGE
@@ -374,7 +397,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         log.warning("no parks in the database yet: tag uploads (--park, manifest.csv) or ingest documents that "
                     "name their park; `parksum parks` lists them")
         return EXIT_SOME_FAILED
-    if table.isna().all().all():
+    if table.filter(regex="(^| )status$").isna().all().all():  # every park's fact is missing
         log.warning("no park reports %s%s%s", ", ".join(args.indicator),
                     f" for {args.period}" if args.period else "", f" as {args.status}" if args.status else "")
         return EXIT_SOME_FAILED
@@ -402,6 +425,31 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         table = table.drop(columns=[c for c in ("start", "end", "period_year") if c in table]
                            + ([] if args.sentence else ["sentence"]))
     write(table, args.format)
+    return EXIT_OK
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from parksum.analyst.compare import write
+    from parksum.analyst.facts import targets
+
+    if args.format == "xlsx" and args.out is None:
+        log.error("--format xlsx needs --out FILE")
+        return EXIT_USAGE
+    try:
+        table = targets(args.db, park=args.park, indicators=args.indicator)
+    except LookupError as error:
+        log.error("%s", error.args[0])
+        return EXIT_USAGE
+    if table.empty:
+        log.warning("no targets%s: a target is a figure with status target and a year (2023年力争…达到…)",
+                    f" for {args.park}" if args.park else "")
+        return EXIT_SOME_FAILED
+    if args.format == "table":
+        table = table[["park", "indicator", "year", "target_text", "target_growth", "actual_text", "actual_growth",
+                       "achieved_pct", "outcome"]]
+    write(table, args.format, args.out)
+    if args.out is not None:
+        print(f"written {args.out}")
     return EXIT_OK
 
 

@@ -84,4 +84,28 @@ CANNED = {
                "m.text, m.masked, m.choice, m.sentence FROM fact_conflicts c JOIN fact_mentions m "
                "ON m.fact_key = c.fact_key AND m.measure = c.measure ORDER BY c.indicator, c.park, m.choice",
     },
+    "search_sections": {
+        "title": "Search sections (any length, 厂房 too)",
+        "description": "Sections whose text holds :q as written, with a snippet. LIKE over the trigram index: "
+                       "the index answers terms of 3+ characters, shorter ones (厂房) are scanned, so unlike "
+                       "the search box of the sections table (FTS5 MATCH: 3+ characters) every term is found.",
+        "sql": "SELECT s.id AS section_id, p.name AS park, d.source_name AS document, s.path, s.title AS heading, "
+               "s.kind, substr(s.text, max(1, instr(s.text, :q) - 30), 90) AS snippet "
+               "FROM sections_fts f JOIN sections s ON s.id = f.rowid JOIN documents d ON d.id = s.document_id "
+               "LEFT JOIN parks p ON p.id = d.park_id "
+               "WHERE f.text LIKE '%' || replace(replace(replace(:q, '\\', '\\\\'), '%', '\\%'), '_', '\\_') "
+               "|| '%' ESCAPE '\\' ORDER BY p.name, d.id, s.seq LIMIT 500",
+    },
 }
+
+
+def target_outcomes(store: Store) -> pd.DataFrame:
+    """Each park's targets beside the actuals reported for their year (the target_outcomes view)."""
+    return store.read("SELECT * FROM target_outcomes ORDER BY park, indicator, year")
+
+
+def canonical_facts(store: Store) -> pd.DataFrame:
+    """The facts of canonical indicators with the indicator's dimension, without the mention ids: one query for
+    the whole report."""
+    return store.read("SELECT f.*, i.dimension FROM facts f JOIN indicators i ON i.id = f.indicator_id "
+                      "ORDER BY f.indicator, f.park, f.period_year, f.status")
