@@ -164,6 +164,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     3: lambda conn: None,  # entities (a new table only)
     4: _index_with_documents,
     5: _metadata_from_the_text,  # documents: park_in_text, year_in_text, period; metrics: threshold; park_aliases
+    6: lambda conn: None,  # upload_batches, upload_files, api_tokens (store.uploads; new tables only)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
