@@ -9,7 +9,7 @@ from itertools import pairwise
 from markupsafe import Markup, escape
 
 # What is marked, outermost first where two spans start together.
-LAYERS = (("metrics", "figure"), ("entities", "entity"), ("placeholders", "mask"))
+LAYERS = (("metrics", "metric", "figure"), ("entities", "entity", "entity"), ("placeholders", "placeholder", "mask"))
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class Span:
 
 def spans(document: dict) -> list[Span]:
     found = []
-    for rank, (key, css) in enumerate(LAYERS):
+    for rank, (key, row_name, css) in enumerate(LAYERS):
         for row in document[key]:
             if row["end"] <= row["start"]:
                 continue
@@ -32,7 +32,7 @@ def spans(document: dict) -> list[Span]:
             title = {"metrics": lambda r: f"{r['indicator'] or '?'} · {r['role']} · {r['status']}",
                      "entities": lambda r: r["label"], "placeholders": lambda r: f"masked {r['kind']}"}[key](row)
             found.append((row["start"], -row["end"], rank, Span(row["start"], row["end"], css + extra,
-                                                                f"{key[:-1]}-{row['id']}", title)))
+                                                                f"{row_name}-{row['id']}", title)))
     return [span for *_, span in sorted(found, key=lambda item: item[:3])]
 
 
