@@ -1,0 +1,192 @@
+"""The web service through its test client: uploads with tokens and CSRF, jobs to the end, the pages and
+their JSON, escaping and formula-safe downloads. The browser and load tests run a real server (slow)."""
+import io
+import re
+from csv import DictReader
+from io import StringIO
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from parksum.interfaces.web.app import CSRF_HEADER, Settings, create_app
+from parksum.interfaces.web.intake import Limits
+from parksum.interfaces.web.worker import drain
+from parksum.process.runner import Pipeline
+from parksum.store import uploads
+from tests.conftest import DATA
+
+FILES, WEB = DATA / "files", DATA / "web"
+
+
+@pytest.fixture(scope="module")
+def pipeline():
+    return Pipeline(ner=False)
+
+
+def _service(tmp_path, **settings):
+    app = create_app(Settings(f"sqlite:///{tmp_path / 'parks.db'}", tmp_path / "uploads", workers=0, **settings))
+    token = uploads.create_token(app.state.store.engine, "office")
+    return app, TestClient(app), {"Authorization": f"Bearer {token}"}, token
+
+
+@pytest.fixture
+def service(tmp_path):
+    return _service(tmp_path)
+
+
+def _upload(client, auth, *names, **fields):
+    files = [("files", (name, (WEB / name if (WEB / name).is_file() else FILES / name).read_bytes()))
+             for name in names]
+    return client.post("/api/batches", files=files, data=fields, headers=auth)
+
+
+def _work(app, pipeline):
+    return drain(app.state.store, app.state.blobs, pipeline)
+
+
+def test_uploads_need_a_live_token(service):
+    app, client, auth, _token = service
+    assert _upload(client, {}, "utf8.txt").status_code == 401
+    assert _upload(client, {"Authorization": "Bearer pk_guess"}, "utf8.txt").status_code == 401
+    uploads.revoke_token(app.state.store.engine, "office")
+    assert _upload(client, auth, "utf8.txt").status_code == 401
+    assert client.delete("/api/documents/1").status_code == 401
+
+
+def test_a_batch_is_processed_to_one_status_per_file(service, pipeline):
+    app, client, auth, _ = service
+    answer = _upload(client, auth, "utf8.txt", "sample.docx", "binary.txt", "broken.docx", park="高新园", year="2023")
+    assert answer.status_code == 201
+    batch = answer.json()
+    assert [f["status"] for f in batch["files"]] == ["queued", "queued", "failed", "failed"]
+    assert "judged by its content" in batch["files"][2]["reason"]
+    assert batch["files"][3]["reason"] == "a broken zip archive"
+    assert _work(app, pipeline) == 2
+    done = client.get(f"/api/batches/{batch['id']}").json()
+    assert done["done"] and [f["status"] for f in done["files"]] == ["stored", "stored", "failed", "failed"]
+    document = client.get(f"/api/documents/{done['files'][0]['document_id']}").json()
+    assert (document["park"], document["year"], document["source_name"]) == ("高新园", 2023, "utf8.txt")
+    assert any(m["masked"] for m in document["metrics"]) and document["placeholders"]
+    again = _upload(client, auth, "utf8.txt").json()
+    _work(app, pipeline)
+    assert client.get(f"/api/batches/{again['id']}").json()["files"][0]["status"] == "unchanged"
+
+
+def test_a_manifest_tags_files_and_the_form_fields_win(service):
+    _app, client, auth, _ = service
+    manifest = ("manifest", ("manifest.csv", (WEB / "manifest.csv").read_bytes()))
+    files = [("files", ("utf8.txt", (FILES / "utf8.txt").read_bytes())), manifest]
+    tagged = client.post("/api/batches", files=files, headers=auth).json()["files"][0]
+    assert (tagged["park"], tagged["year"]) == ("清单园", 2021)
+    overridden = client.post("/api/batches", files=files, data={"year": "2024"}, headers=auth).json()["files"][0]
+    assert (overridden["park"], overridden["year"]) == ("清单园", 2024)
+    bad = [("files", ("a.txt", b"x")), ("manifest", ("m.csv", b"name,park\n"))]
+    assert client.post("/api/batches", files=bad, headers=auth).status_code == 400
+
+
+def test_a_restart_queues_the_half_done_jobs_again(tmp_path, pipeline):
+    app, client, auth, _ = _service(tmp_path)
+    batch = _upload(client, auth, "utf8.txt").json()
+    uploads.claim_job(app.state.store.engine)  # a worker took it, then the server died
+    restarted = create_app(Settings(f"sqlite:///{tmp_path / 'parks.db'}", tmp_path / "uploads", workers=0))
+    with TestClient(restarted) as client_after:  # the lifespan runs: jobs re-queued, no workers
+        assert client_after.get(f"/api/batches/{batch['id']}").json()["files"][0]["status"] == "queued"
+    assert _work(restarted, pipeline) == 1
+
+
+def test_a_request_over_the_batch_cap_is_refused(tmp_path):
+    _app, client, auth, _ = _service(tmp_path, limits=Limits(batch_bytes=50_000, file_bytes=2_000))
+    assert client.post("/api/batches", files=[("files", ("a.txt", b"x" * 60_000))], headers=auth).status_code == 413
+    small = client.post("/api/batches", files=[("files", ("a.txt", "字".encode() * 1000))], headers=auth).json()
+    assert "per file" in small["files"][0]["reason"]
+
+
+def test_the_pages_forms_need_the_csrf_token_with_the_cookie(service, pipeline):
+    app, client, _, token = service
+    home = client.get("/")
+    csrf = re.search(r'name="csrf-token" content="([0-9a-f]+)"', home.text).group(1)
+    assert client.post("/login", data={"token": token, "csrf": "forged"}).status_code == 403
+    assert client.post("/login", data={"token": token, "csrf": csrf}, follow_redirects=False).status_code == 303
+    files = [("files", ("utf8.txt", (FILES / "utf8.txt").read_bytes()))]
+    assert client.post("/api/batches", files=files).status_code == 403  # the cookie alone: a forged form
+    assert client.post("/api/batches", files=files, headers={CSRF_HEADER: csrf}).status_code == 201
+    posted = client.post("/batches", files=files, data={"csrf": csrf, "park": "表单园"}, follow_redirects=False)
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/batches/")
+    _work(app, pipeline)
+    document_id = client.get("/api/documents").json()["documents"][0]["id"]
+    assert client.post(f"/documents/{document_id}/delete", data={"csrf": "x"}).status_code == 403
+    assert client.post(f"/documents/{document_id}/delete", data={"csrf": csrf}, follow_redirects=False
+                       ).status_code == 303
+    assert client.get(f"/api/documents/{document_id}").status_code == 404
+
+
+def test_reading_can_require_a_token(tmp_path):
+    _, client, auth, _ = _service(tmp_path, read_token=True)
+    assert client.get("/api/documents").status_code == 401
+    assert client.get("/api/documents", headers=auth).status_code == 200
+    assert client.get("/documents", follow_redirects=False).headers["location"] == "/login"
+
+
+@pytest.fixture
+def stored(service, pipeline):
+    """The service after a batch of a hostile document (markup, a formula as a park name) and a sample."""
+    app, client, auth, _ = service
+    _upload(client, auth, "hostile.txt", park='=HYPERLINK("http://example.invalid")', year="2023")
+    _upload(client, auth, "utf8.txt", park="高新园", year="2022")
+    _work(app, pipeline)
+    return service
+
+
+def test_document_text_is_escaped_and_masked_figures_are_marked(stored):
+    _, client, _, _ = stored
+    listed = client.get("/api/documents").json()
+    assert listed["total"] == 2
+    hostile = next(d for d in listed["documents"] if d["source_name"] == "hostile.txt")
+    page = client.get(f"/documents/{hostile['id']}").text
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(&#34;标题&#34;)&lt;/script&gt;" in page
+    assert re.search(r'<mark class="figure masked" id="at-metric-\d+"', page)
+    assert re.search(r'<mark class="mask" id="at-placeholder-\d+"[^>]*>\*\*</mark>', page)
+    assert 'id="row-metric-' in page and "存在问题" in page  # the outline beside the text
+
+
+def test_documents_are_filtered_by_park_year_and_type(stored):
+    _, client, _, _ = stored
+    assert [d["park"] for d in client.get("/api/documents?park=高新园").json()["documents"]] == ["高新园"]
+    assert client.get("/api/documents?year=2023").json()["total"] == 1
+    assert client.get("/api/documents?type=总结").json()["total"] == 2
+    assert client.get("/api/documents?year=1999").json()["total"] == 0
+    page = client.get("/documents?park=高新园").text
+    assert "省级工业园区2022年工作总结" in page and "创新园" not in page
+
+
+def test_metrics_show_masked_as_masked_and_downloads_neutralise_formulas(stored):
+    _, client, _, _ = stored
+    rows = client.get("/api/metrics", params={"indicator": "规上工业总产值"}).json()
+    assert {r["value"] for r in rows} == {"masked"}
+    assert "<td class=\"masked\"" in client.get("/metrics?indicator=规上工业总产值").text
+    csv = client.get("/metrics.csv", params={"indicator": "规上工业总产值"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    parks = {row["park"] for row in DictReader(StringIO(csv.text.lstrip("\ufeff")))}
+    assert parks == {"'=HYPERLINK(\"http://example.invalid\")", "高新园"}
+    book = load_workbook(io.BytesIO(client.get("/metrics.xlsx").content))
+    parks = {row[0].value for row in book.active.iter_rows(min_row=2)}
+    assert "'=HYPERLINK(\"http://example.invalid\")" in parks and "高新园" in parks
+    assert client.get("/api/metrics?indicator=没有这个指标").status_code == 400
+
+
+def test_report_search_and_openapi(stored):
+    _, client, _, _ = stored
+    report = client.get("/api/report").text
+    assert report.startswith("<!DOCTYPE html>") and "高新园" in report
+    assert "<iframe" in client.get("/report").text
+    hits = client.get("/api/search", params={"q": "招商渠道"}).json()
+    assert hits[0]["snippet"].count("[招商渠道]") == 1
+    page = client.get("/search", params={"q": "招商渠道"}).text
+    assert "<mark>招商渠道</mark>" in page and re.search(r'href="/documents/\d+#section-\d+"', page)
+    assert "<mark>" not in client.get("/search", params={"q": "<mark>"}).text.split("<main>")[1]
+    schema = client.get("/openapi.json").json()
+    assert {"/api/batches", "/api/batches/{batch_id}", "/api/documents", "/api/documents/{document_id}",
+            "/api/metrics", "/api/report", "/api/search"} <= set(schema["paths"])
+    assert client.get("/docs").status_code == 404  # Swagger's page would load from a CDN
