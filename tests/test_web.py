@@ -14,7 +14,10 @@ from parksum.interfaces.web.intake import Limits
 from parksum.interfaces.web.worker import drain
 from parksum.process.runner import Pipeline
 from parksum.store import uploads
-from tests.conftest import DATA
+from tests.bench_web import Server, problems
+from tests.bench_web import run as run_load
+from tests.conftest import DATA, ROOT
+from tests.test_report import CHROMIUM, CHROMIUM_ARGS, _browser
 
 FILES, WEB = DATA / "files", DATA / "web"
 
@@ -190,3 +193,70 @@ def test_report_search_and_openapi(stored):
     assert {"/api/batches", "/api/batches/{batch_id}", "/api/documents", "/api/documents/{document_id}",
             "/api/metrics", "/api/report", "/api/search"} <= set(schema["paths"])
     assert client.get("/docs").status_code == 404  # Swagger's page would load from a CDN
+
+
+@pytest.mark.slow
+def test_many_clients_at_once_and_a_restart_lose_nothing(tmp_path):
+    """A small run of tests/bench_web.py (make bench-web runs 500 files from 20 clients)."""
+    figures = run_load(tmp_path, files=24, clients=6, per_request=2)
+    assert problems(figures) == []
+    assert figures["restarted_after_seconds"] is not None and figures["statuses"] == {"stored": 24}
+
+
+@pytest.mark.slow
+def test_upload_watch_read_and_download_in_a_real_browser(tmp_path):
+    sync_playwright = _browser()
+    server = Server(tmp_path)
+    token = server.token()
+    server.start()
+    errors: list[str] = []
+    shots = ROOT / "build"
+    shots.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+                page.on("pageerror", lambda error: errors.append(str(error)))
+                page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+                page.goto(f"{server.url}/login")
+                page.fill("input[name=token]", token)
+                page.click("form.login button")
+                page.wait_for_url(f"{server.url}/")
+                page.set_input_files("#files", [FILES / "utf8.txt", FILES / "sample.docx", FILES / "sample.pdf"])
+                page.fill("input[name=park]", "高新园")
+                page.fill("input[name=year]", "2022")
+                assert page.locator("#chosen li").count() == 3
+                page.screenshot(path=str(shots / "web-upload.png"), full_page=True)
+                page.click("#send")
+                page.wait_for_url(re.compile(r".*/batches/\d+$"))
+                page.wait_for_function("document.querySelectorAll('#files td.status.stored').length === 3",
+                                       timeout=180_000)
+                assert page.locator("#counts").inner_text().split() == [
+                    "queued", "0", "processing", "0", "stored", "3", "unchanged", "0", "failed", "0"]
+                page.screenshot(path=str(shots / "web-batch.png"), full_page=True)
+                page.click("tr[data-file] >> nth=0 >> td.outcome a")
+                masked = page.locator("#text mark.figure.masked").first
+                masked.wait_for()
+                assert masked.locator("mark.mask").inner_text() == "**"
+                assert masked.evaluate("m => getComputedStyle(m).backgroundColor") != "rgba(0, 0, 0, 0)"
+                masked.locator("mark.mask").click()  # the mask leads to its row, which names its figure
+                assert page.locator("tr.on").get_attribute("id").startswith("row-placeholder-")
+                assert page.locator("tr.on a[href^='#row-metric-']").count() == 1
+                page.screenshot(path=str(shots / "web-document.png"))
+                page.goto(f"{server.url}/metrics")
+                with page.expect_download() as download:
+                    page.click("#xlsx")
+                assert download.value.suggested_filename == "parksum-metrics.xlsx"
+                download.value.save_as(tmp_path / "metrics.xlsx")
+                book = load_workbook(tmp_path / "metrics.xlsx")
+                values = [row[4].value for row in book.active.iter_rows(min_row=2)]
+                assert "masked" in values
+                page.goto(f"{server.url}/report")
+                page.frame_locator("#report").locator("h1").wait_for()
+                page.screenshot(path=str(shots / "web-report.png"))
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+    assert errors == []

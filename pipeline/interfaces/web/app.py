@@ -105,7 +105,7 @@ def create_app(settings: Settings) -> FastAPI:
 
     async def new_batch(request: Request, files: list[UploadFile], manifest: UploadFile | None, park: str | None,
                         year: int | None, csrf: str | None) -> dict[str, Any]:
-        token = writer(request, csrf)
+        token = await run_in_threadpool(writer, request, csrf)
         named = [f for f in files if f.filename]
         if not named:
             raise HTTPException(400, "no files in the upload")
@@ -113,20 +113,20 @@ def create_app(settings: Settings) -> FastAPI:
             raise HTTPException(413, f"{len(named)} files (at most {settings.limits.batch_files} per batch)")
         rows = await _manifest_rows(manifest)
         tags = Tags(park.strip() or None if park else None, year)
+        received = [(upload.filename, await upload.read(settings.limits.file_bytes + 1)) for upload in named]
 
         def tags_for(name: str) -> Tags:
             row = rows.get(name) or rows.get(Path(name).name) or NO_TAGS
             return Tags(tags.park or row.park, tags.year or row.year)
 
-        taken = []
-        for upload in named:
-            data = await upload.read(settings.limits.file_bytes + 1)  # more is refused: never read it all
-            taken += await run_in_threadpool(lambda u=upload, d=data: list(take(u.filename, d, blobs,
-                                                                                settings.limits, tags_for)))
-        if len(taken) > settings.limits.batch_files:
-            raise HTTPException(413, f"{len(taken)} files (at most {settings.limits.batch_files} per batch)")
-        batch_id = uploads.create_batch(store.engine, taken, park=tags.park, year=tags.year, token_id=token)
-        return uploads.batch(store.engine, batch_id)
+        def keep() -> dict[str, Any]:  # hashing, writing and the database: off the event loop
+            taken = [f for name, data in received for f in take(name, data, blobs, settings.limits, tags_for)]
+            if len(taken) > settings.limits.batch_files:
+                raise HTTPException(413, f"{len(taken)} files (at most {settings.limits.batch_files} per batch)")
+            batch_id = uploads.create_batch(store.engine, taken, park=tags.park, year=tags.year, token_id=token)
+            return uploads.batch(store.engine, batch_id)
+
+        return await run_in_threadpool(keep)
 
     @app.post("/api/batches", status_code=201, tags=["uploads"])
     async def upload_batch(request: Request, files: Annotated[list[UploadFile], File(description=".txt .docx .doc "
