@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner data
+.PHONY: install demo test lint bench bench-ner bench-web clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,10 @@ bench: install
 ## bench-ner: NER speed, rules alone and the model, on 200,000 characters of the national reports
 bench-ner: install
 	$(BIN)/python tests/bench_ner.py
+
+## bench-web: load test of parksum serve: 20 clients upload 500 files at once, a restart mid-queue (about 15 minutes)
+bench-web: install
+	$(BIN)/python tests/bench_web.py
 
 ## model: rebuild the NER models in models/ner from scratch (about 15 minutes; the two members train side by side on two cores)
 model: install

@@ -140,11 +140,13 @@ def run(folder: Path, files: int = 500, clients: int = 20, per_request: int = 5,
     began = time.monotonic()
     start_line.wait()
     requeued = None
-    restarted_at = None
+    restarted_at = uploaded_at = None
     while True:
         counts = server.statuses()
         finished = sum(counts.get(s, 0) for s in ("stored", "unchanged", "failed"))
         uploaded = all(not t.is_alive() for t in threads)
+        if uploaded and uploaded_at is None:
+            uploaded_at = time.monotonic() - began
         # killed once every upload is in and a quarter is processed: the rest must survive in the queue
         if restart and restarted_at is None and uploaded and finished >= files // 4:
             server.kill()
@@ -167,7 +169,8 @@ def run(folder: Path, files: int = 500, clients: int = 20, per_request: int = 5,
         statuses = dict(conn.execute("SELECT status, count(*) FROM upload_files GROUP BY status").fetchall())
     ordered = sorted(latencies)
     return {"files": files, "clients": clients, "workers": workers, "batches": len(batch_ids),
-            "seconds": round(elapsed, 1), "files_per_second": round(files / elapsed, 2),
+            "seconds": round(elapsed, 1), "all_uploaded_after_seconds": round(uploaded_at or elapsed, 1),
+            "files_per_second": round(files / elapsed, 2),
             "upload_failures": failures, "statuses": statuses, "upload_rows": rows[0],
             "documents": documents[0], "distinct_documents": documents[1], "distinct_document_ids": rows[1],
             "restarted_after_seconds": None if restarted_at is None else round(restarted_at, 1),

@@ -91,8 +91,9 @@ def create_app(settings: Settings) -> FastAPI:
         html = pages.get_template(template).render(request=request, csrf=csrf_token(request), signed_in=signed_in,
                                                    **context)
         response = HTMLResponse(html, status)
-        if "new_csrf" in request.state.__dict__:
-            response.set_cookie(CSRF_COOKIE, request.state.new_csrf, httponly=True, samesite="strict")
+        new_session = getattr(request.state, "new_csrf", None)
+        if new_session:
+            response.set_cookie(CSRF_COOKIE, new_session, httponly=True, samesite="strict")
         return response
 
     @app.exception_handler(StarletteHTTPException)
@@ -324,8 +325,10 @@ def create_app(settings: Settings) -> FastAPI:
 
 def csrf_token(request: Request) -> str:
     """The page's CSRF token: the signature of the browser's CSRF cookie (made on its first page)."""
-    session = request.cookies.get(CSRF_COOKIE) or request.state.__dict__.setdefault(
-        "new_csrf", secrets.token_urlsafe(16))
+    session = request.cookies.get(CSRF_COOKIE)
+    if not session:
+        session = getattr(request.state, "new_csrf", None) or secrets.token_urlsafe(16)
+        request.state.new_csrf = session  # page() sets it as the cookie
     return hmac.new(request.app.state.secret, session.encode(), hashlib.sha256).hexdigest()
 
 
