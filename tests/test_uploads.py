@@ -6,6 +6,7 @@ from sqlalchemy import select
 from parksum.store import Store
 from parksum.store.uploads import (
     FAILED,
+    MAX_ATTEMPTS,
     PROCESSING,
     QUEUED,
     STORED,
@@ -77,3 +78,16 @@ def test_tokens_are_stored_as_hashes_and_stop_working_when_revoked(db_url):
     assert revoke_token(engine, "高新园办公室") == 1 and token_id(engine, secret) is None
     assert tokens(engine)[0]["revoked_at"] is not None
     assert revoke_token(engine, "高新园办公室") == 0
+
+
+def test_a_dead_workers_file_is_queued_again_and_fails_once_it_has_killed_three(db_url):
+    engine = Store(db_url, write=True).engine
+    batch_id = create_batch(engine, _files(2))
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        poison = claim_job(engine, "41")
+        if attempt == 1:
+            healthy = claim_job(engine, "42")
+        assert poison.id == 1 and requeue_unfinished(engine, "41") == (0 if attempt == MAX_ATTEMPTS else 1)
+    files = batch(engine, batch_id)["files"]
+    assert files[0]["status"] == FAILED and "a worker died on it" in files[0]["reason"]
+    assert files[1]["status"] == PROCESSING and finish_job(engine, healthy, STORED, document_id=1)

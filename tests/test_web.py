@@ -1,10 +1,15 @@
 """The web service through its test client: uploads with tokens and CSRF, jobs to the end, the pages and
 their JSON, escaping and formula-safe downloads. The browser and load tests run a real server (slow)."""
 import io
+import os
 import re
+import signal
+import time
 from csv import DictReader
 from io import StringIO
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
@@ -260,3 +265,40 @@ def test_upload_watch_read_and_download_in_a_real_browser(tmp_path):
     finally:
         server.stop()
     assert errors == []
+
+
+def _worker_pids(server_pid: int) -> list[int]:
+    """The server's worker processes (spawned children; the resource tracker is not one)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+        except (OSError, IndexError, ValueError):
+            continue
+        if parent == server_pid and b"spawn_main" in command:
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced(tmp_path):
+    server = Server(tmp_path, workers=1)
+    auth = {"Authorization": f"Bearer {server.token()}"}
+    server.start()
+    try:
+        [worker] = _worker_pids(server.process.pid)
+        os.kill(worker, signal.SIGKILL)
+        deadline = time.monotonic() + 60
+        while _worker_pids(server.process.pid) in ([], [worker]) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        [replacement] = _worker_pids(server.process.pid)
+        assert replacement != worker
+        files = [("files", ("utf8.txt", (FILES / "utf8.txt").read_bytes()))]
+        batch = httpx.post(f"{server.url}/api/batches", files=files, headers=auth).json()
+        while not httpx.get(f"{server.url}/api/batches/{batch['id']}").json()["done"]:
+            assert time.monotonic() < deadline + 120
+            time.sleep(0.5)
+        assert server.statuses() == {"stored": 1}
+    finally:
+        server.stop()

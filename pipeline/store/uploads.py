@@ -23,6 +23,7 @@ from parksum.store.schema import Base, DocumentRow
 QUEUED, PROCESSING, STORED, UNCHANGED, FAILED = "queued", "processing", "stored", "unchanged", "failed"
 FINISHED = (STORED, UNCHANGED, FAILED)
 TOKEN_PREFIX = "pk_"
+MAX_ATTEMPTS = 3
 
 
 class UploadBatch(Base):
@@ -50,7 +51,8 @@ class UploadFile(Base):
     status: Mapped[str] = mapped_column(String(20), index=True)
     reason: Mapped[str | None] = mapped_column(Text)  # why it failed
     document_id: Mapped[int | None] = mapped_column(Integer)  # no foreign key: a document may be deleted
-    claim: Mapped[str | None] = mapped_column(String(40))  # the worker's claim on the job
+    claim: Mapped[str | None] = mapped_column(String(40))  # the worker's claim on the job: "WORKER:random"
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # claims so far
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -97,18 +99,20 @@ def create_batch(engine: Engine, files: list[NewFile], *, park: str | None = Non
         session.add(batch)
         session.flush()
         session.add_all(UploadFile(batch_id=batch.id, seq=seq, name=f.name, sha256=f.sha256, kind=f.kind,
-                                   size=f.size, park=f.park, year=f.year, status=FAILED if f.reason else QUEUED,
-                                   reason=f.reason, finished_at=_now() if f.reason else None)
+                                   size=f.size, attempts=0, park=f.park, year=f.year,
+                                   status=FAILED if f.reason else QUEUED, reason=f.reason,
+                                   finished_at=_now() if f.reason else None)
                         for seq, f in enumerate(files))
         return batch.id
 
 
-def claim_job(engine: Engine) -> Job | None:
+def claim_job(engine: Engine, worker: str = "") -> Job | None:
     """Take the oldest queued file for processing, or None when the queue is empty.
 
     The update only succeeds while the row is still queued, so of two workers racing for one
-    row exactly one wins; the loser tries the next row."""
-    claim = secrets.token_hex(8)
+    row exactly one wins; the loser tries the next row. `worker` names the claimant (its process id),
+    so that the jobs of a worker that died can be found."""
+    claim = f"{worker}:{secrets.token_hex(8)}"
     with engine.connect() as conn:
         while True:
             candidate = conn.execute(select(UploadFile.id).where(UploadFile.status == QUEUED)
@@ -116,7 +120,8 @@ def claim_job(engine: Engine) -> Job | None:
             if candidate is None:
                 return None
             won = conn.execute(update(UploadFile).where(UploadFile.id == candidate, UploadFile.status == QUEUED)
-                               .values(status=PROCESSING, claim=claim, claimed_at=_now())).rowcount
+                               .values(status=PROCESSING, claim=claim, claimed_at=_now(),
+                                       attempts=UploadFile.attempts + 1)).rowcount
             conn.commit()
             if won:
                 row = conn.execute(select(UploadFile).where(UploadFile.id == candidate)).one()
@@ -133,11 +138,19 @@ def finish_job(engine: Engine, job: Job, status: str, *, reason: str | None = No
                                          finished_at=_now())).rowcount)
 
 
-def requeue_unfinished(engine: Engine) -> int:
-    """Queue again the files a stopped server was processing (call before any worker starts)."""
+def requeue_unfinished(engine: Engine, worker: str | None = None) -> int:
+    """Queue again the files being processed by a stopped server (call before any worker starts), or by
+    one dead `worker`. A file whose processing stopped MAX_ATTEMPTS times fails instead: it is what kills
+    the workers."""
+    claimed = UploadFile.status == PROCESSING
+    if worker is not None:
+        claimed = claimed & UploadFile.claim.startswith(f"{worker}:", autoescape=True)
     with engine.begin() as conn:
-        return conn.execute(update(UploadFile).where(UploadFile.status == PROCESSING)
-                            .values(status=QUEUED, claim=None, claimed_at=None)).rowcount
+        conn.execute(update(UploadFile).where(claimed, UploadFile.attempts >= MAX_ATTEMPTS)
+                     .values(status=FAILED, finished_at=_now(),
+                             reason=f"processing it stopped {MAX_ATTEMPTS} times (a worker died on it)"))
+        return conn.execute(update(UploadFile).where(claimed).values(status=QUEUED, claim=None,
+                                                                     claimed_at=None)).rowcount
 
 
 def queue_length(engine: Engine) -> int:

@@ -7,6 +7,7 @@ unless the service runs with `read_token`.
 """
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import io
@@ -73,9 +74,11 @@ def create_app(settings: Settings) -> FastAPI:
         uploads.requeue_unfinished(store.engine)  # what a stopped server left half-done
         workers = Workers(store.url, settings.uploads, settings.workers, ner=settings.ner)
         workers.start()
+        watch = asyncio.create_task(_replace_dead(workers))
         try:
             yield
         finally:
+            watch.cancel()
             await run_in_threadpool(workers.close)
 
     app = FastAPI(title="parksum", summary="Uploads of park work summaries, and what was extracted from them",
@@ -371,6 +374,12 @@ def metric_filters(park: str | None = None, indicator: str | None = None, period
 
 Reader = Annotated[None, Depends(reader)]
 MetricFilters = Annotated[dict, Depends(metric_filters)]
+
+
+async def _replace_dead(workers: Workers, every: float = 2.0) -> None:
+    while True:
+        await asyncio.sleep(every)
+        await run_in_threadpool(workers.replace_dead)
 
 
 def _marked(snippet: str) -> Markup:

@@ -21,7 +21,8 @@ from parksum.interfaces.web.intake import BlobStore
 from parksum.process.manifest import Tags
 from parksum.process.runner import Pipeline
 from parksum.store import IngestResult, Store
-from parksum.store.uploads import FAILED, STORED, UNCHANGED, Job, claim_job, finish_job
+from parksum.store.uploads import FAILED, STORED, UNCHANGED, Job, claim_job, finish_job, requeue_unfinished
+from parksum.text.doc import Document
 from parksum.text.loaders import LoadError, load
 
 log = logging.getLogger("parksum.serve")
@@ -47,7 +48,7 @@ def process_job(job: Job, store: Store, blobs: BlobStore, pipeline: Pipeline) ->
     return status
 
 
-def _ingest(store: Store, doc: object) -> IngestResult:
+def _ingest(store: Store, doc: Document) -> IngestResult:
     try:
         return store.ingest(doc)
     except IntegrityError:  # another worker stored the same text a moment ago: now it is there, unchanged
@@ -58,7 +59,7 @@ def drain(store: Store, blobs: BlobStore, pipeline: Pipeline, stop: Event | None
     """Process queued jobs until the queue is empty (or `stop` is set); returns how many were processed."""
     done = 0
     while stop is None or not stop.is_set():
-        job = claim_job(store.engine)
+        job = claim_job(store.engine, str(os.getpid()))
         if job is None:
             break
         process_job(job, store, blobs, pipeline)
@@ -84,17 +85,35 @@ def _end_with(parent: int) -> None:
 
 
 class Workers:
-    """`count` worker processes for one server."""
+    """`count` worker processes for one server; one that dies (out of memory, killed) is replaced by
+    `replace_dead`, and the file it held is queued again."""
 
     def __init__(self, db: str, uploads: Path, count: int, *, ner: bool | None = None, poll: float = 0.5) -> None:
-        context = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
-        self.stop = context.Event()
-        self.processes = [context.Process(target=work, args=(db, str(uploads), ner, self.stop, os.getpid(), poll),
-                                          name=f"parksum-worker-{n}", daemon=True) for n in range(count)]
+        self.context = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
+        self.stop = self.context.Event()
+        self.engine = Store(db).engine
+        self.args = (db, str(uploads), ner, self.stop, os.getpid(), poll)
+        self.processes = [self._new() for _ in range(count)]
+
+    def _new(self) -> multiprocessing.process.BaseProcess:
+        return self.context.Process(target=work, args=self.args, name="parksum-worker", daemon=True)
 
     def start(self) -> None:
         for process in self.processes:
             process.start()
+
+    def replace_dead(self) -> int:
+        """Start a new worker for each that died, after queueing its file again; returns how many."""
+        if self.stop.is_set():
+            return 0
+        dead = [n for n, process in enumerate(self.processes) if process.exitcode is not None]
+        for n in dead:
+            requeue_unfinished(self.engine, str(self.processes[n].pid))
+            log.warning("worker %s ended (exit code %s): started another", self.processes[n].pid,
+                        self.processes[n].exitcode)
+            self.processes[n] = self._new()
+            self.processes[n].start()
+        return len(dead)
 
     def close(self, timeout: float = 30) -> None:
         """Let each worker finish the file in hand; one that does not within `timeout` is ended (its file
