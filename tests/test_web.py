@@ -302,3 +302,12 @@ def test_a_worker_that_dies_is_replaced(tmp_path):
         assert server.statuses() == {"stored": 1}
     finally:
         server.stop()
+
+
+def test_the_report_is_rendered_again_once_the_documents_change(stored, pipeline):
+    app, client, auth, _ = stored
+    before = client.get("/api/report").text
+    assert client.get("/api/report").text == before
+    _upload(client, auth, "sample.pdf", park="新园区", year="2022")
+    _work(app, pipeline)
+    assert "新园区" in client.get("/api/report").text and "新园区" not in before

@@ -70,3 +70,13 @@ def documents_of_sections(store: Store, section_ids: list[int]) -> dict[int, int
     with store.engine.connect() as conn:
         return dict(conn.execute(select(SectionRow.id, SectionRow.document_id)
                                  .where(SectionRow.id.in_(section_ids))).all())
+
+
+def fingerprint(store: Store) -> tuple:
+    """Changes whenever a document is added, replaced or deleted, or a park is renamed or merged: what a
+    page computed from the whole store can be kept until then."""
+    with store.engine.connect() as conn:
+        counts = conn.execute(select(func.count(), func.max(DocumentRow.id), func.max(DocumentRow.ingested_at))
+                              .select_from(DocumentRow)).one()
+        parks = conn.execute(select(Park.id, Park.name).order_by(Park.id)).all()
+    return (*counts, *(tuple(p) for p in parks))

@@ -225,10 +225,16 @@ def create_app(settings: Settings) -> FastAPI:
         return Response(body, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="parksum-metrics.{fmt}"'})
 
+    report_cache: dict[tuple, str] = {}
+
     @app.get("/api/report", response_class=HTMLResponse, tags=["analysis"])
     def report(_: Reader) -> HTMLResponse:
         """The comparison report of `parksum report`, one self-contained HTML page."""
-        return HTMLResponse(render_html(store))
+        key = documents.fingerprint(store)
+        if key not in report_cache:  # rendered once per state of the store: it reads every fact
+            report_cache.clear()
+            report_cache[key] = render_html(store)
+        return HTMLResponse(report_cache[key])
 
     @app.get("/api/search", tags=["analysis"])
     def search(_: Reader, q: str, park: str | None = None, kind: str | None = None,
