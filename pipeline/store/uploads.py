@@ -166,7 +166,7 @@ def batch(engine: Engine, batch_id: int) -> dict[str, object] | None:
         if found is None:
             return None
         files = session.execute(
-            select(UploadFile, DocumentRow.title).outerjoin(DocumentRow, DocumentRow.id == UploadFile.document_id)
+            select(UploadFile, func.coalesce(DocumentRow.title, DocumentRow.source_name)).outerjoin(DocumentRow, DocumentRow.id == UploadFile.document_id)
             .where(UploadFile.batch_id == batch_id).order_by(UploadFile.seq)).all()
         rows = [{"id": f.id, "name": f.name, "size": f.size, "kind": f.kind, "sha256": f.sha256, "park": f.park,
                  "year": f.year, "status": f.status, "reason": f.reason, "document_id": f.document_id,
