@@ -165,8 +165,9 @@ def batch(engine: Engine, batch_id: int) -> dict[str, object] | None:
         found = session.get(UploadBatch, batch_id)
         if found is None:
             return None
+        shown = func.coalesce(DocumentRow.title, DocumentRow.source_name)
         files = session.execute(
-            select(UploadFile, func.coalesce(DocumentRow.title, DocumentRow.source_name)).outerjoin(DocumentRow, DocumentRow.id == UploadFile.document_id)
+            select(UploadFile, shown).outerjoin(DocumentRow, DocumentRow.id == UploadFile.document_id)
             .where(UploadFile.batch_id == batch_id).order_by(UploadFile.seq)).all()
         rows = [{"id": f.id, "name": f.name, "size": f.size, "kind": f.kind, "sha256": f.sha256, "park": f.park,
                  "year": f.year, "status": f.status, "reason": f.reason, "document_id": f.document_id,
