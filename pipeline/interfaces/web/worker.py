@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from dataclasses import replace
@@ -69,6 +70,8 @@ def drain(store: Store, blobs: BlobStore, pipeline: Pipeline, stop: Event | None
 
 def work(db: str, uploads: str, ner: bool | None, stop: Event, parent: int, poll: float) -> None:
     """A worker process's life: drain the queue, wait `poll` seconds, again; end with its parent."""
+    # Ctrl-C reaches the whole process group: the server sets `stop`, and the file in hand is finished first
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
     store, blobs, pipeline = Store(db), BlobStore(Path(uploads)), Pipeline(ner=ner)
     while not stop.is_set():
