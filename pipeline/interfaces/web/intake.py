@@ -28,7 +28,7 @@ class Limits:
 
     file_bytes: int = 50 * 2**20  # one file as uploaded, and one file inside an archive
     batch_bytes: int = 500 * 2**20  # one request
-    batch_files: int = 2000  # files in a batch, archives' members counted
+    batch_files: int = 1000  # files in a batch, archives' members counted (the form parser takes 1000)
     archive_bytes: int = 200 * 2**20  # what an archive (.zip, and a .docx, which is one) expands to
     archive_ratio: int = 200  # expanded size / compressed size, per member
     archive_members: int = 5000
