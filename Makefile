@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner bench-report clean model segmenter eval-ner data
+.PHONY: install demo test lint bench bench-ner bench-report bench-web clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,10 @@ bench-ner: install
 ## bench-report: build time and size of the report on the 72 national reports (VARIANTS=13: 1,008 documents)
 bench-report: install
 	$(BIN)/python -m tests.bench_report --variants $(or $(VARIANTS),0)
+
+## bench-web: load test of parksum serve: 20 clients upload 500 files at once, a restart mid-queue (about 15 minutes)
+bench-web: install
+	$(BIN)/python tests/bench_web.py
 
 ## model: rebuild the NER models in models/ner from scratch (about 15 minutes; the two members train side by side on two cores)
 model: install

@@ -174,3 +174,15 @@ def test_extract_keeps_apart_uploads_named_alike_in_two_folders(tmp_path):
                  "--no-ner"]) == EXIT_OK
     years = sorted(json.loads(p.read_text(encoding="utf-8"))["year"] for p in (tmp_path / "out").glob("*.json"))
     assert years == [2022, 2023]
+
+
+def test_tokens_are_created_listed_and_revoked(db_url, capsys):
+    assert main(["tokens", "create", "高新园办公室", "--db", db_url]) == EXIT_OK
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("pk_") and len(secret) > 40
+    assert main(["tokens", "list", "--db", db_url]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert "高新园办公室" in listed and secret not in listed and "revoked" not in listed
+    assert main(["tokens", "revoke", "高新园办公室", "--db", db_url]) == EXIT_OK
+    assert main(["tokens", "revoke", "高新园办公室", "--db", db_url]) == EXIT_USAGE
+    assert main(["tokens", "create", "--db", db_url]) == EXIT_USAGE

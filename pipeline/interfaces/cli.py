@@ -191,6 +191,30 @@ def build_parser() -> argparse.ArgumentParser:
     browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
     browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
     _db(browse)
+    serve = _command(commands, "serve", cmd_serve, "run the upload service and the analysts' pages",
+                     "parksum serve --db parks.db --port 8000",
+                     "A web application on http://HOST:PORT/: upload batches of files (page or\n"
+                     "POST /api/batches), watch them processed by background workers, read documents,\n"
+                     "metrics, the report and search; JSON API described at /openapi.json. Uploads\n"
+                     "need a token (parksum tokens create NAME). Uploaded files are kept as received in\n"
+                     "--uploads (default: beside the database). Needs the `serve` extra:\n"
+                     "pip install 'parksum[serve]'. Stop it with Ctrl-C.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="processes that read uploads (default: 2)")
+    serve.add_argument("--uploads", type=Path, metavar="DIR",
+                       help="where uploads are kept (default: $PARKSUM_UPLOADS, else DB-uploads/ beside the database)")
+    serve.add_argument("--read-token", action="store_true", help="reading needs a token too (default: open)")
+    _no_ner(serve)
+    _db(serve)
+    tokens = _command(commands, "tokens", cmd_tokens, "create, list or revoke the service's upload tokens",
+                      "parksum tokens create 高新园办公室",
+                      "  create NAME   print a new token (shown once; only its hash is stored)\n"
+                      "  list          every token: id, name, created, revoked\n"
+                      "  revoke NAME   revoke the tokens with this name (or id)")
+    tokens.add_argument("action", choices=("create", "list", "revoke"))
+    tokens.add_argument("name", nargs="?", help="create, revoke: the token's name (revoke: or its id)")
+    _db(tokens)
     parks = _command(commands, "parks", cmd_parks, "list the parks with their aliases; merge or rename them",
                      "parksum parks merge 扬州经开区 扬州经济技术开发区",
                      "Without an action: one line per park with its documents and the other ways it is\n"
@@ -497,6 +521,48 @@ def cmd_browse(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    try:
+        import uvicorn
+
+        from parksum.interfaces.web.app import Settings, create_app, default_uploads
+    except ImportError as error:
+        log.error("parksum serve needs the serve extra (pip install 'parksum[serve]'): %s", error)
+        return EXIT_USAGE
+    from parksum.store import database_url
+
+    url = database_url(args.db)
+    uploads = args.uploads or Path(os.environ.get("PARKSUM_UPLOADS") or default_uploads(url))
+    app = create_app(Settings(url, uploads, workers=args.workers, read_token=args.read_token, ner=args.ner))
+    print(f"parksum serving {url} on http://{args.host}:{args.port}/ (uploads kept in {uploads})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return EXIT_OK
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from parksum.store import Store, uploads
+
+    if args.action != "list" and not args.name:
+        log.error("tokens %s needs a NAME", args.action)
+        return EXIT_USAGE
+    store = Store(args.db, write=args.action == "create")
+    if args.action == "create":
+        print(uploads.create_token(store.engine, args.name))
+    elif args.action == "revoke":
+        revoked = uploads.revoke_token(store.engine, args.name)
+        if not revoked:
+            log.error("no live token named %s", args.name)
+            return EXIT_USAGE
+        print(f"revoked {revoked} token{'s' if revoked > 1 else ''}")
+    else:
+        for row in uploads.tokens(store.engine):
+            revoked = f"  revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else ""
+            print(f"{row['id']:4d}  {row['name']}  created {row['created_at']:%Y-%m-%d %H:%M}{revoked}")
+    return EXIT_OK
 
 
 def _print_summary(summary: dict) -> None:

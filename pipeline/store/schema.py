@@ -165,6 +165,7 @@ MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     4: _index_with_documents,
     5: _metadata_from_the_text,  # documents: park_in_text, year_in_text, period; metrics: threshold; park_aliases
     6: lambda conn: None,  # views only (refreshed by every migration): dimensions of facts, target_outcomes
+    7: lambda conn: None,  # upload_batches, upload_files, api_tokens (store.uploads; new tables only)
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
