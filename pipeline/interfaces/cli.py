@@ -271,7 +271,7 @@ def _no_ner(parser: argparse.ArgumentParser) -> None:
 
 
 def _batch(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--workers", type=int, metavar="N",
+    parser.add_argument("--workers", type=_positive, metavar="N",
                         help=f"processes that read and extract (default: $PARKSUM_WORKERS or every core, here "
                              f"{default_workers()})")
     parser.add_argument("--report", type=Path, metavar="JSON", help="write every file's outcome to this JSON file")
@@ -282,15 +282,18 @@ def _batch(parser: argparse.ArgumentParser) -> None:
                         help=f"fail a document that takes longer (default: {declared.seconds_per_document:g})")
 
 
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of 1 or more")
+    return int(value)
+
+
 def _process(args: argparse.Namespace, write: Writer) -> int:
     """Run the batch with a progress bar counting characters; list failures and a summary at the end."""
     if args.report is not None and not args.report.parent.is_dir():
         log.error("--report %s: no folder %s", args.report, args.report.parent)
         return EXIT_USAGE
     workers = args.workers or int(os.environ.get("PARKSUM_WORKERS") or default_workers())
-    if workers < 1:
-        log.error("--workers must be 1 or more")
-        return EXIT_USAGE
     limits = Limits.declared()
     limits = replace(limits, max_file_mb=args.max_mb or limits.max_file_mb,
                      seconds_per_document=args.time_limit or limits.seconds_per_document)

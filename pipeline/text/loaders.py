@@ -216,6 +216,14 @@ def _chinese_share(text: str) -> float:
     return chinese / len(chars) if chars else 0.0
 
 
+_NOISE = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _noise_share(text: str) -> float:
+    """Share of undecodable and control characters: what bytes that are no text read as."""
+    return len(_NOISE.findall(text)) / len(text) if text else 0.0
+
+
 def _common_share(text: str) -> float:
     """Share of Chinese characters among the 3,755 most common (GB2312's first level; a traditional form
     counts as its simplified one): a wrong decoding gives a text of rare characters."""
@@ -317,7 +325,11 @@ def _read_doc(path: Path, limits: Limits) -> str:
             continue
         text = done.stdout.decode("utf-8", "replace").lstrip("\ufeff")
         if done.returncode == 0 and text.strip():
-            return text
+            if _chinese_share(text) >= 0.3 and _noise_share(text) < 0.05:
+                return text
+            # LibreOffice reads a file it does not recognise as plain text: noise, not a document
+            reasons.append(f"{reader[0]}: no text, only noise")
+            continue
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reasons.append(f"{reader[0]}: {said[-1] if said else 'no text'}")
     raise LoadError(path, f"not a readable .doc ({'; '.join(reasons)})")
