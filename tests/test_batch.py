@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from parksum.interfaces.cli import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, main
+from parksum.process import batch
 from parksum.process.batch import FAILED, Engine, ingest_file, plan, run, work
 from parksum.process.manifest import Tags
 from parksum.process.runner import Pipeline
@@ -61,8 +62,8 @@ def test_ingest_reports_every_outcome_as_json_and_exits_1(tmp_path, capsys):
     assert report["by_status"] == {"stored": 1, "failed": 1}
     assert [(Path(o["path"]).name, o["status"], o["reason"]) for o in report["outcomes"]] == [
         ("loop.txt", "failed", "a symbolic link in a loop"), ("\\xb9\\xa4\\xd7\\xf7.txt", "stored", None)]
-    err = capsys.readouterr().err
-    assert "stored     " in err and "\\xb9\\xa4\\xd7\\xf7.txt" in err
+    out, err = capsys.readouterr()
+    assert "stored     " in out and "\\xb9\\xa4\\xd7\\xf7.txt" in out
     assert "2 files (failed 1, stored 1)" in err and "characters/s, 1 failures" in err
     assert Store(str(db)).read("SELECT source_name FROM documents")["source_name"].tolist() == [
         "\\xb9\\xa4\\xd7\\xf7.txt"]
@@ -101,6 +102,23 @@ def test_ingest_file_says_what_became_of_one_upload(db_url):
     assert (failed.status, failed.document_id) == (FAILED, None)
     assert failed.reason.startswith("binary or undecodable")
     assert store.summary()["documents_by_park"] == {"高新园": 1}
+
+
+def test_a_worker_killed_mid_batch_loses_no_document(monkeypatch):
+    psutil = pytest.importorskip("psutil")
+    restarts = []
+    restart = batch._Pool._restart
+    monkeypatch.setattr(batch._Pool, "_restart", lambda pool: restarts.append(1) or restart(pool))
+    results = Engine(ner=False, workers=2).process(plan([CORPUS] * 3))
+    first = next(results)
+    # the pool's workers are the children of its fork server, itself a child of this process
+    workers = [worker for child in psutil.Process().children() for worker in child.children()]
+    assert len(workers) == 2
+    workers[0].kill()
+    processed = [first[1], *(p for _, p in results)]
+    assert len(processed) == 15
+    assert [p.reason for p in processed] == [None] * 15
+    assert restarts == [1]  # the broken pool was replaced once, its jobs in flight run again alone
 
 
 def _ingest_dump(url: str, *flags: str) -> dict:

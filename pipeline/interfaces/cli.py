@@ -313,9 +313,12 @@ def _process(args: argparse.Namespace, write: Writer) -> int:
         def progress(job: Job, outcome: Outcome) -> None:
             bar.total += outcome.characters - job.estimated_characters
             bar.update(outcome.characters)
-            if not quiet:
-                tqdm.write(f"failed     {outcome.path}: {outcome.reason}" if outcome.failed
-                           else f"{outcome.status:10s} {outcome.path}", file=sys.stderr)
+            if quiet:
+                return
+            if outcome.failed:
+                tqdm.write(f"failed     {outcome.path}: {outcome.reason}", file=sys.stderr)
+            else:
+                tqdm.write(f"{outcome.status:10s} {outcome.path}")
 
         try:
             report = run(jobs, write, engine, progress)

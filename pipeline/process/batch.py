@@ -17,10 +17,11 @@ import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from functools import cache
+from functools import cache, partial
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, Protocol
@@ -219,10 +220,11 @@ class Engine:
             for job in jobs:
                 yield job, _refused(job) or work(pipeline, job.path, job.tags)
         else:
-            # forkserver: workers start clean, not as copies of a parent holding threads and a database
-            with ProcessPoolExecutor(self.workers, mp_context=get_context("forkserver")) as pool:
-                yield from _in_order(jobs, lambda job: pool.submit(work_on_path, job.path, job.tags, self.ner,
-                                                                   self.limits), window=4 * self.workers)
+            pool = _Pool(self.workers, partial(work_on_path, ner=self.ner, limits=self.limits))
+            try:
+                yield from _in_order(jobs, pool.submit, window=4 * self.workers, result=pool.result)
+            finally:
+                pool.executor.shutdown(cancel_futures=True)
 
     def _on_cluster(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Processed]]:
         try:
@@ -244,33 +246,77 @@ def _refused(job: Job) -> Processed | None:
 
 
 class _Done:
-    """A result known without any work, behind the interface of a future."""
+    """A result known without any work, in the place of a future."""
 
     def __init__(self, processed: Processed) -> None:
         self.processed = processed
 
-    def result(self) -> Processed:
-        return self.processed
+    @staticmethod
+    def result_of(future: Any) -> Processed | None:
+        return future.processed if isinstance(future, _Done) else None
 
 
-def _in_order(jobs: Iterable[Job], submit: Callable[[Job], Any], window: int) -> Iterator[tuple[Job, Processed]]:
+class _Pool:
+    """Worker processes that outlive a dead worker. A worker killed (out of memory, by hand) breaks a
+    ProcessPoolExecutor and every job in flight with it: each of those jobs then runs again alone in a
+    fresh process, so that only a document that kills its worker fails, and a new pool takes the jobs
+    after them."""
+
+    def __init__(self, workers: int, task: Callable[[Path, Tags], Processed]) -> None:
+        self.workers, self.task = workers, task
+        self.executor = self._start(workers)
+
+    @staticmethod
+    def _start(workers: int) -> ProcessPoolExecutor:
+        # forkserver: workers start clean, not as copies of a parent holding threads and a database
+        return ProcessPoolExecutor(workers, mp_context=get_context("forkserver"))
+
+    def submit(self, job: Job) -> Future:
+        try:
+            future = self.executor.submit(self.task, job.path, job.tags)
+        except BrokenProcessPool:
+            self._restart()
+            future = self.executor.submit(self.task, job.path, job.tags)
+        future.executor = self.executor  # type: ignore[attr-defined]
+        return future
+
+    def _restart(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        self.executor = self._start(self.workers)
+
+    def result(self, job: Job, future: Future) -> Processed:
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            if future.executor is self.executor:  # type: ignore[attr-defined]
+                self._restart()
+        with self._start(1) as alone:
+            try:
+                return alone.submit(self.task, job.path, job.tags).result()
+            except BrokenProcessPool:
+                return Processed(None, "its worker process died (out of memory, or killed)", 0.0)
+
+
+def _in_order(jobs: Iterable[Job], submit: Callable[[Job], Any], window: int,
+              result: Callable[[Job, Any], Processed] | None = None) -> Iterator[tuple[Job, Processed]]:
     """Keep `window` jobs in flight and hand results back in the order of the jobs."""
+    result = result or _result
     pending: deque[tuple[Job, Any]] = deque()
     for job in jobs:
         refused = _refused(job)
         pending.append((job, _Done(refused) if refused else submit(job)))
         if len(pending) >= window:
             done, future = pending.popleft()
-            yield done, _result(done, future)
+            yield done, _Done.result_of(future) or result(done, future)
     while pending:
         done, future = pending.popleft()
-        yield done, _result(done, future)
+        yield done, _Done.result_of(future) or result(done, future)
 
 
 def _result(job: Job, future: Any) -> Processed:
     try:
         return future.result()
-    except Exception as exc:  # the worker died (killed, out of memory) or the cluster lost it
+    except Exception as exc:  # the cluster lost the task's worker, or could not run it
         return Processed(None, f"worker failed ({exc.__class__.__name__}: {exc})", 0.0)
 
 
