@@ -64,7 +64,8 @@ def test_ingest_reports_every_outcome_as_json_and_exits_1(tmp_path, capsys):
         ("loop.txt", "failed", "a symbolic link in a loop"), ("\\xb9\\xa4\\xd7\\xf7.txt", "stored", None)]
     out, err = capsys.readouterr()
     assert "stored     " in out and "\\xb9\\xa4\\xd7\\xf7.txt" in out
-    assert "2 files (failed 1, stored 1)" in err and "characters/s, 1 failures" in err
+    assert "2 files (failed 1, stored 1)" in out and "characters/s, 1 failures" in out
+    assert "loop.txt: a symbolic link in a loop" in err
     assert Store(str(db)).read("SELECT source_name FROM documents")["source_name"].tolist() == [
         "\\xb9\\xa4\\xd7\\xf7.txt"]
     assert main(["ingest", str(uploads / "loop.txt"), "--db", str(db), "--report", "/nonexistent/r.json"]) == 2

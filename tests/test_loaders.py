@@ -143,6 +143,8 @@ def test_links_loops_and_special_files_are_listed_with_their_reason(tmp_path):
     found = {p.relative_to(tmp_path).as_posix(): p for p in iter_files([tmp_path])}
     assert sorted(found) == ["dangling.txt", "link.txt", "loop.txt", "pipe.txt", "real.txt", "sub/up"]
     assert load(found["link.txt"]).text == load(found["real.txt"]).text
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-named")  # a link named on the command line is followed
+    assert len(list(iter_files([tmp_path.parent / f"{tmp_path.name}-named"]))) == len(found)
     for name, reason in (("dangling.txt", "a symbolic link to nothing (nowhere.txt does not exist)"),
                          ("loop.txt", "a symbolic link in a loop"), ("pipe.txt", "not a regular file (a FIFO)"),
                          ("sub/up", "a link to a folder")):

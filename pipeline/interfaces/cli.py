@@ -334,7 +334,8 @@ def _process(args: argparse.Namespace, write: Writer) -> int:
     if failures:
         log.error("%d of %d files failed:\n%s", len(failures), len(jobs),
                   "\n".join(f"  {o.path}: {o.reason}" for o in failures))
-    log.info("%s", report.summary_line())
+    if not quiet:
+        print(report.summary_line())
     return EXIT_SOME_FAILED if failures else EXIT_OK
 
 

@@ -96,12 +96,12 @@ IGNORE_MARK = ".parksum-ignore"
 
 def iter_files(paths: Iterable[Path | str], skip: Iterable[str] = ()) -> Iterator[Path]:
     """Paths named, and every entry but a folder found recursively in folders named (links to folders
-    included, not followed), in order; `skip` names files that are not uploads (manifest.csv). A folder
-    holding IGNORE_MARK holds annotations, not documents."""
+    inside them included, not followed), in order; `skip` names files that are not uploads
+    (manifest.csv). A folder holding IGNORE_MARK holds annotations, not documents."""
     skip = {*skip, IGNORE_MARK}
     for raw in paths:
         path = Path(raw)
-        if path.is_dir() and not path.is_symlink():
+        if path.is_dir():
             found = []
             for folder, folders, names in os.walk(path):
                 if IGNORE_MARK in names:
