@@ -2,6 +2,7 @@ import json
 import os
 import random
 import shutil
+import sys
 import uuid
 from dataclasses import replace
 from pathlib import Path
@@ -168,9 +169,17 @@ def test_a_dask_cluster_of_two_workers_writes_what_a_local_run_writes(tmp_path):
             assert _ingest_dump(on_cluster, "--no-ner", "--scheduler", cluster.scheduler_address) == expected
 
 
-def test_a_scheduler_nobody_runs_is_a_usage_error(db_url, monkeypatch):
-    monkeypatch.setitem(__import__("sys").modules, "distributed", None)  # as where the extra is not installed
+def test_a_scheduler_without_dask_is_a_usage_error(db_url, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "distributed", None)  # as where the extra is not installed
     assert main(["ingest", str(FILES / "utf8.txt"), "--db", db_url, "--scheduler", "tcp://127.0.0.1:1"]) == 2
+    assert "--scheduler needs Dask: pip install 'parksum[distributed]'" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_scheduler_nobody_runs_is_a_usage_error(db_url, capsys):
+    pytest.importorskip("distributed")
+    assert main(["ingest", str(FILES / "utf8.txt"), "--db", db_url, "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
 
 
 def test_a_dirty_batch_loses_no_readable_file(tmp_path):

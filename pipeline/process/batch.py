@@ -37,6 +37,7 @@ FAILED = "failed"
 # What a file's bytes hold in characters, for a progress estimate until the file is read: UTF-8
 # Chinese takes 3 bytes a character; Word and PDF files carry markup, fonts and pictures besides.
 BYTES_PER_CHARACTER = {".txt": 3.0, ".docx": 6.0, ".doc": 4.0, ".pdf": 10.0}
+CONNECT_SECONDS = 10  # to reach a Dask scheduler
 
 
 @dataclass(frozen=True)
@@ -231,12 +232,19 @@ class Engine:
             from distributed import Client
         except ImportError:
             raise RuntimeError("--scheduler needs Dask: pip install 'parksum[distributed]'") from None
-        with Client(self.scheduler) as client:
+        try:
+            client = Client(self.scheduler, timeout=CONNECT_SECONDS)
+        except (OSError, ValueError) as exc:
+            raise RuntimeError(f"cannot reach the Dask scheduler at {self.scheduler} ({exc})") from None
+        with client:
             threads = sum(client.nthreads().values()) or 1
 
             def submit(job: Job) -> Any:
-                return client.submit(work_on_bytes, job.path.name, job.path.read_bytes(), job.tags, self.ner,
-                                     self.limits, pure=False)
+                try:
+                    data = job.path.read_bytes()
+                except OSError as exc:
+                    return _Done(Processed(None, f"cannot read ({exc.strerror or exc})", 0.0))
+                return client.submit(work_on_bytes, job.path.name, data, job.tags, self.ner, self.limits, pure=False)
 
             yield from _in_order(jobs, submit, window=4 * threads)
 
