@@ -106,6 +106,7 @@ def test_ingest_file_says_what_became_of_one_upload(db_url):
     assert store.summary()["documents_by_park"] == {"高新园": 1}
 
 
+@pytest.mark.slow
 def test_a_worker_killed_mid_batch_loses_no_document(monkeypatch):
     psutil = pytest.importorskip("psutil")
     restarts = []

@@ -225,7 +225,7 @@ class Engine:
             try:
                 yield from _in_order(jobs, pool.submit, window=4 * self.workers, result=pool.result)
             finally:
-                pool.executor.shutdown(cancel_futures=True)
+                pool.shutdown()
 
     def _on_cluster(self, jobs: Iterable[Job]) -> Iterator[tuple[Job, Processed]]:
         try:
@@ -266,13 +266,14 @@ class _Done:
 
 class _Pool:
     """Worker processes that outlive a dead worker. A worker killed (out of memory, by hand) breaks a
-    ProcessPoolExecutor and every job in flight with it: each of those jobs then runs again alone in a
-    fresh process, so that only a document that kills its worker fails, and a new pool takes the jobs
-    after them."""
+    ProcessPoolExecutor and every job in flight with it: each of those jobs then runs again alone, one
+    after the other in a process of its own, so that only a document that kills its worker fails, and
+    a new pool takes the jobs after them."""
 
     def __init__(self, workers: int, task: Callable[[Path, Tags], Processed]) -> None:
         self.workers, self.task = workers, task
         self.executor = self._start(workers)
+        self.alone: ProcessPoolExecutor | None = None  # started at the first broken job
 
     @staticmethod
     def _start(workers: int) -> ProcessPoolExecutor:
@@ -298,11 +299,18 @@ class _Pool:
         except BrokenProcessPool:
             if future.executor is self.executor:  # type: ignore[attr-defined]
                 self._restart()
-        with self._start(1) as alone:
-            try:
-                return alone.submit(self.task, job.path, job.tags).result()
-            except BrokenProcessPool:
-                return Processed(None, "its worker process died (out of memory, or killed)", 0.0)
+        self.alone = self.alone or self._start(1)
+        try:
+            return self.alone.submit(self.task, job.path, job.tags).result()
+        except BrokenProcessPool:
+            self.alone.shutdown(wait=False)
+            self.alone = None
+            return Processed(None, "its worker process died (out of memory, or killed)", 0.0)
+
+    def shutdown(self) -> None:
+        for executor in (self.executor, self.alone):
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
 
 
 def _in_order(jobs: Iterable[Job], submit: Callable[[Job], Any], window: int,
