@@ -4,6 +4,7 @@ import random
 import shutil
 import sys
 import uuid
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -142,30 +143,33 @@ def test_two_workers_write_the_same_database_as_one_with_the_model(tmp_path):
     assert _ingest_dump(f"sqlite:///{tmp_path / 'two.db'}", "--workers", "2") == one
 
 
-def _fresh_postgres(base: str) -> str:
-    """A new database on the server of PARKSUM_TEST_POSTGRES, for one run."""
-    name = f"parksum_batch_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return make_url(base).set(database=name).render_as_string(hide_password=False)
-
-
-def _stores(tmp_path: Path) -> list[tuple[str, str]]:
-    """Pairs of empty stores to compare: SQLite files, and PostgreSQL databases where a server is given."""
+@pytest.fixture
+def store_pairs(tmp_path: Path) -> Iterator[list[tuple[str, str]]]:
+    """Pairs of empty stores to compare: SQLite files, and new PostgreSQL databases (dropped after) on the
+    server of PARKSUM_TEST_POSTGRES where one is named."""
     pairs = [(f"sqlite:///{tmp_path / 'local.db'}", f"sqlite:///{tmp_path / 'cluster.db'}")]
-    if os.environ.get("PARKSUM_TEST_POSTGRES"):
-        pairs.append((_fresh_postgres(os.environ["PARKSUM_TEST_POSTGRES"]),
-                      _fresh_postgres(os.environ["PARKSUM_TEST_POSTGRES"])))
-    return pairs
+    base = os.environ.get("PARKSUM_TEST_POSTGRES")
+    names = [f"parksum_batch_{uuid.uuid4().hex[:12]}" for _ in range(2 if base else 0)]
+    if base:
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'CREATE DATABASE "{name}"'))
+        pairs.append(tuple(make_url(base).set(database=name).render_as_string(hide_password=False)
+                           for name in names))
+    yield pairs
+    if base:
+        with admin.connect() as conn:
+            for name in names:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.mark.slow
-def test_a_dask_cluster_of_two_workers_writes_what_a_local_run_writes(tmp_path):
+def test_a_dask_cluster_of_two_workers_writes_what_a_local_run_writes(store_pairs):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        for local, on_cluster in _stores(tmp_path):
+        for local, on_cluster in store_pairs:
             expected = _ingest_dump(local, "--no-ner", "--workers", "1")
             assert _ingest_dump(on_cluster, "--no-ner", "--scheduler", cluster.scheduler_address) == expected
 
