@@ -4,17 +4,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
 from tqdm import tqdm
 
-from parksum.process.manifest import MANIFEST_NAME, Manifest, ManifestError
+from parksum.process.batch import Engine, Job, Outcome, Writer, default_workers, plan, run, store_writer
+from parksum.process.manifest import Manifest, ManifestError
 from parksum.process.runner import STRUCTURE, Pipeline
 from parksum.text.doc import Document
-from parksum.text.loaders import LoadError, iter_files
+from parksum.text.loaders import Limits, LoadError, shown
 
 log = logging.getLogger("parksum")
 
@@ -29,6 +32,7 @@ value, stored with the section and character span it came from.
 EXAMPLES = """\
 examples:
   parksum ingest corpus/                     store every .txt/.docx/.pdf under corpus/ in parks.db
+  parksum ingest uploads/ --report out.json  the outcome of every file, as JSON
   parksum ingest report.docx --park 高新园 --year 2023
   parksum summary                            documents and sections per kind in parks.db
   parksum outline corpus/000_92d85f14430dc49d.txt
@@ -72,13 +76,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = _command(commands, "ingest", cmd_ingest, "process files and store them in the database",
                       "parksum ingest corpus/\n  parksum ingest a.txt b.pdf --park 高新园 --year 2022 --db parks.db",
                       "Each file is stored whole or not at all. The same content ingested twice is stored\n"
-                      "once; --replace processes it again. Exit status: 0 when every file was stored,\n"
-                      "1 when some failed (they are listed at the end), 2 on usage errors.")
+                      "once; --replace processes it again. Every file has an outcome: stored, unchanged,\n"
+                      "replaced or failed with its reason (unreadable, an unread type, a link to nothing,\n"
+                      "a special file, past a limit of parksum/text/data/limits.toml). Exit status: 0 when\n"
+                      "every file was stored (or unchanged), 1 when some failed (they are listed at the end),\n"
+                      "2 on usage errors.")
     _inputs(ingest)
     _tags(ingest)
     _db(ingest)
     ingest.add_argument("--replace", action="store_true", help="re-process documents already stored")
     _no_ner(ingest)
+    _batch(ingest)
+    ingest.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="run the work on this Dask cluster (pip install 'parksum[distributed]'); "
+                             "documents are still written here, by this process")
 
     extract = _command(commands, "extract", cmd_extract, "write one JSON file per document (no database)",
                        "parksum extract corpus/*.txt --out out/",
@@ -88,6 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     _tags(extract)
     extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
     _no_ner(extract)
+    _batch(extract)
 
     outline = _command(commands, "outline", cmd_outline, "print a document's outline tree",
                        "parksum outline corpus/002_8f1f4c12a115cc13.txt",
@@ -301,47 +313,84 @@ def _no_ner(parser: argparse.ArgumentParser) -> None:
                         help="rules only: skip the NER model (spaCy is then not even imported)")
 
 
-def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int:
-    """Run the pipeline over the inputs with a progress bar; list failures at the end."""
+def _batch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_positive, metavar="N",
+                        help=f"processes that read and extract (default: $PARKSUM_WORKERS or every core, here "
+                             f"{default_workers()})")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="write every file's outcome to this JSON file")
+    declared = Limits.declared()
+    parser.add_argument("--max-mb", type=float, metavar="MB",
+                        help=f"refuse files larger than this (default: {declared.max_file_mb:g})")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help=f"fail a document that takes longer (default: {declared.seconds_per_document:g})")
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of 1 or more")
+    return int(value)
+
+
+def _process(args: argparse.Namespace, write: Writer) -> int:
+    """Run the batch with a progress bar counting characters; list failures and a summary at the end."""
+    if args.report is not None and not args.report.parent.is_dir():
+        log.error("--report %s: no folder %s", args.report, args.report.parent)
+        return EXIT_USAGE
+    workers = args.workers or int(os.environ.get("PARKSUM_WORKERS") or default_workers())
+    limits = Limits.declared()
+    limits = replace(limits, max_file_mb=args.max_mb or limits.max_file_mb,
+                     seconds_per_document=args.time_limit or limits.seconds_per_document)
     manifest = Manifest.for_inputs(args.paths, args.manifest, args.park, args.year)
-    files = list(iter_files(args.paths, skip=(MANIFEST_NAME,)))
-    if not files:
+    jobs = plan(args.paths, manifest, limits)
+    if not jobs:
         log.error("no files found")
         return EXIT_SOME_FAILED
-    pipeline = Pipeline(ner=args.ner)
-    failures: list[LoadError] = []
+    to_do = sum(1 for job in jobs if not job.refused)
+    engine = Engine(ner=args.ner, limits=limits, workers=min(workers, max(to_do, 1)),
+                    scheduler=getattr(args, "scheduler", None))
     quiet = args.quiet > 0
-    with tqdm(files, unit="file", disable=True if quiet else None, file=sys.stderr) as bar:
-        for path in bar:
-            bar.set_postfix_str(path.name[:30])
-            try:
-                doc = pipeline.process_file(path, manifest.tags(path))
-            except LoadError as error:
-                failures.append(error)
-                if not quiet:
-                    tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
-                continue
-            status = handle(doc)
-            if not quiet:
-                tqdm.write(f"{status:10s} {path}")
+    # characters, estimated from each file's size until it is read: the ETA holds from the first file
+    with tqdm(total=sum(job.estimated_characters for job in jobs), unit="char", unit_scale=True,
+              disable=True if quiet else None, file=sys.stderr) as bar:
+
+        def progress(job: Job, outcome: Outcome) -> None:
+            bar.total += outcome.characters - job.estimated_characters
+            bar.update(outcome.characters)
+            if quiet:
+                return
+            if outcome.failed:
+                tqdm.write(f"failed     {outcome.path}: {outcome.reason}", file=sys.stderr)
+            else:
+                tqdm.write(f"{outcome.status:10s} {outcome.path}")
+
+        try:
+            report = run(jobs, write, engine, progress)
+        except RuntimeError as error:  # no Dask for --scheduler
+            log.error("%s", error)
+            return EXIT_USAGE
     if manifest.unlisted:
         log.warning("%d files are in no manifest (tagged from their text only):\n%s", len(manifest.unlisted),
-                    "\n".join(f"  {path}" for path in manifest.unlisted))
+                    "\n".join(f"  {shown(path)}" for path in manifest.unlisted))
+    if args.report is not None:
+        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    failures = report.failures
     if failures:
-        log.error("%d of %d files failed:\n%s", len(failures), len(files),
-                  "\n".join(f"  {error.path}: {error.reason}" for error in failures))
-        return EXIT_SOME_FAILED
-    return EXIT_OK
+        log.error("%d of %d files failed:\n%s", len(failures), len(jobs),
+                  "\n".join(f"  {o.path}: {o.reason}" for o in failures))
+    if not quiet:
+        print(report.summary_line())
+    return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from parksum.store import Store
 
     store = Store(args.db, write=True)
+    write_to_store = store_writer(store, args.replace)
 
-    def ingest(doc: Document) -> str:
+    def ingest(doc: Document) -> tuple[str, int | None]:
         _report_disagreement(doc)
-        return store.ingest(doc, replace=args.replace).status
+        return write_to_store(doc)
 
     status = _process(args, ingest)
     _print_summary(store.summary())
@@ -364,7 +413,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     written: set[str] = set()
 
-    def write(doc: Document) -> str:
+    def write(doc: Document) -> tuple[str, int | None]:
         # two uploads named alike in different folders (2022/总结.txt, 2023/总结.txt) get two files
         stem, n = Path(doc.name).stem, 1
         while f"{stem}.json" in written:
@@ -373,7 +422,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         written.add(f"{stem}.json")
         target = args.out / f"{stem}.json"
         target.write_text(json.dumps(doc.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
-        return "written"
+        return "written", None
 
     return _process(args, write)
 
