@@ -1,4 +1,14 @@
 """The store: the only room where SQL lives (tables, views, full-text index, the analyst's queries)."""
-from parksum.store.database import DEFAULT_DB, IngestResult, Store, StoreMissing, database_url, sqlite_file
+from parksum.store.database import (
+    DEFAULT_DB,
+    SCHEMA_VERSION,
+    IngestResult,
+    Store,
+    StoreError,
+    StoreMissing,
+    database_url,
+    sqlite_file,
+)
 
-__all__ = ["DEFAULT_DB", "IngestResult", "Store", "StoreMissing", "database_url", "sqlite_file"]
+__all__ = ["DEFAULT_DB", "SCHEMA_VERSION", "IngestResult", "Store", "StoreError", "StoreMissing", "database_url",
+           "sqlite_file"]
