@@ -166,6 +166,7 @@ def build_fixture_db(url: str) -> str:
                                              "period_year", "sentence")}))
     with store.engine.begin() as conn:
         fulltext.rebuild_index(conn)  # the rows were written past the store's ingest, which indexes them
+    store.engine.dispose()  # as a finished ingest leaves it: SQLite's write-ahead log folded into the file
     return url
 
 

@@ -116,10 +116,10 @@ class Store:
                 return conn.execute(select(func.max(SchemaVersion.version))).scalar() or 0
         except OperationalError as error:
             path = sqlite_file(self.url)
-            if path is None or "unable to open" not in str(error.orig):
+            if path is None or not any(cause in str(error.orig) for cause in ("unable to open", "readonly")):
                 raise StoreError(f"cannot read {_shown(self.url)}: {error.orig}") from None
             # A WAL database in a folder this user cannot write: SQLite cannot make its shared-memory
-            # file, so the file is read as immutable (no writer can be changing it under this user).
+            # file, so it is read as immutable: what another user writes meanwhile is not seen.
             self.engine.dispose()
             self.engine = _sqlite_engine(path, write=False, immutable=True)
             return self._version()
