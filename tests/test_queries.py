@@ -8,7 +8,7 @@ from sqlalchemy import text
 from parksum.store import Store, queries
 from parksum.store.views import over_mentions
 
-FILTERS = {"indicators": [None, ["规上工业总产值"], ["税收", "新建标准厂房"], []],
+FILTERS = {"indicators": [None, ["规上工业总产值"], ["税收", "数字化车间", "新建标准厂房"], []],
            "park": [None, "高新工业园", "没有的园区"], "period_year": [None, 2022, 2023], "status": [None, "actual"]}
 
 
@@ -45,10 +45,13 @@ def test_filtered_mentions_by_period_as_written_and_by_year(facts_db):
     _same(queries.mentions(store, indicators=["实缴税金"]), every[every["indicator"] == "实缴税金"])
 
 
-def test_an_indicator_is_named_by_its_phrase_only_where_no_canonical_name_stands_for_it(facts_db):
+def test_an_indicator_is_named_as_metric_mentions_spells_it(facts_db):
+    """By its canonical name where a figure has one (标准厂房面积, not 新建标准厂房), else by its phrase."""
     store = Store(facts_db)
-    assert queries.names_an_indicator(store, "新建标准厂房") == ("新建标准厂房" in queries.indicator_phrases(store))
-    assert not queries.names_an_indicator(store, "不存在的指标")
+    named = queries.indicator_phrases(store)
+    assert {"标准厂房面积", "税收", "数字化车间"} <= named and not {"新建标准厂房", "全口径税收"} & named
+    assert all(queries.names_an_indicator(store, name) for name in named)
+    assert not any(queries.names_an_indicator(store, name) for name in ("新建标准厂房", "全口径税收", "不存在的指标"))
 
 
 def test_a_figure_is_found_through_an_index(facts_db, backend):

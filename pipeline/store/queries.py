@@ -73,11 +73,9 @@ def indicator_phrases(store: Store) -> set[str]:
     return set(store.read("SELECT DISTINCT indicator FROM metric_mentions WHERE indicator IS NOT NULL")["indicator"])
 
 
-def names_an_indicator(store: Store, phrase: str) -> bool:
-    """Whether a figure's indicator is written `phrase` (an index look-up)."""
-    return not store.read("SELECT 1 AS found FROM metrics m LEFT JOIN indicators i ON i.id = m.indicator_id "
-                          "WHERE m.indicator = :phrase AND coalesce(i.name_zh, m.indicator) = :phrase LIMIT 1",
-                          phrase=phrase).empty
+def names_an_indicator(store: Store, name: str) -> bool:
+    """Whether `name` is one of `indicator_phrases` (found through the indexes)."""
+    return not _read_mentions(store, "SELECT 1 AS found FROM metric_mentions LIMIT 1", indicators=[name]).empty
 
 
 def unmapped_phrases(store: Store) -> pd.DataFrame:
