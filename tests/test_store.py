@@ -134,11 +134,14 @@ def test_parks_merge_and_rename_keep_every_document_and_alias(db_url):
         store.merge_parks("市高新技术产业园", ["不存在"])
 
 
-def test_a_missing_driver_or_a_file_that_is_no_database_is_a_store_error(tmp_path):
+def test_a_missing_driver_an_absent_server_or_a_file_that_is_no_database_is_a_store_error(tmp_path):
     from parksum.store import StoreError
 
     with pytest.raises(StoreError, match=r"driver pg8000 is not installed: pip install 'parksum\[postgres\]'"):
         Store("postgresql+pg8000://u@127.0.0.1/parks")
+    for write in (False, True):  # no server listens on port 1
+        with pytest.raises(StoreError, match=r"^cannot (read|write) postgresql://u@127.0.0.1:1/parks: [^\n]*$"):
+            Store("postgresql://u@127.0.0.1:1/parks", write=write)
     (tmp_path / "notes.db").write_text("not a database\n" * 100)
     with pytest.raises(StoreError, match="not a database"):
         Store(str(tmp_path / "notes.db"))

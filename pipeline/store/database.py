@@ -25,7 +25,7 @@ import pandas as pd
 from sqlalchemy import Integer, Table, bindparam, cast, create_engine, delete, event, func, inspect, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import URL, Connection, Engine, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.elements import TextClause
@@ -99,7 +99,10 @@ class Store:
                 raise StoreMissing(f"no folder {path.parent} for the database {path}")
         self.engine: Engine = _engine(self.url, write=write)
         if write:
-            self.migrate()
+            try:
+                self.migrate()
+            except OperationalError as error:  # no server there, or another writer held the lock too long
+                raise StoreError(f"cannot write {_shown(self.url)}: {_reason(error)}") from None
             return
         version = self._version()
         if version == 0:
@@ -116,15 +119,16 @@ class Store:
                 return conn.execute(select(func.max(SchemaVersion.version))).scalar() or 0
         except OperationalError as error:
             path = sqlite_file(self.url)
-            if path is None or not any(cause in str(error.orig) for cause in ("unable to open", "readonly")):
-                raise StoreError(f"cannot read {_shown(self.url)}: {error.orig}") from None
+            if (path is None or self.engine.url.query.get("immutable")
+                    or not any(cause in str(error.orig) for cause in ("unable to open", "readonly"))):
+                raise StoreError(f"cannot read {_shown(self.url)}: {_reason(error)}") from None
             # A WAL database in a folder this user cannot write: SQLite cannot make its shared-memory
             # file, so it is read as immutable: what another user writes meanwhile is not seen.
             self.engine.dispose()
             self.engine = _sqlite_engine(path, write=False, immutable=True)
             return self._version()
         except DatabaseError as error:
-            raise StoreError(f"{_shown(self.url)} is not a database parksum can read: {error.orig}") from None
+            raise StoreError(f"{_shown(self.url)} is not a database parksum can read: {_reason(error)}") from None
 
     def migrate(self) -> None:
         """Bring the schema, the indicator table, the views and the search index up to date, under the
@@ -412,6 +416,11 @@ def _body_end(doc: Document, index: int) -> int:
 def _shown(url: str) -> str:
     path = sqlite_file(url)
     return str(path) if path is not None else make_url(url).render_as_string(hide_password=True)
+
+
+def _reason(error: DBAPIError) -> str:
+    """The driver's message on one line (psycopg adds hints on lines of their own)."""
+    return " ".join(str(error.orig).split())
 
 
 def _section_id(ids: list[int], section: int | None) -> int | None:
