@@ -102,6 +102,13 @@ def test_read_commands_refuse_a_database_that_does_not_exist(tmp_path, capsys, c
     assert f"no database at {missing}" in capsys.readouterr().err and not missing.exists()
 
 
+@pytest.mark.parametrize("command", [["ingest", str(FILES / "utf8.txt")], ["summary"], ["migrate"]])
+def test_a_database_driver_that_is_not_installed_is_one_line(capsys, command):
+    assert main([*command, "--db", "postgresql+pg8000://parksum@127.0.0.1/parks"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'parksum[postgres]'" in err
+
+
 def test_json_has_null_never_nan_and_csv_starts_with_a_bom(db_url, capsys):
     assert main(["ingest", str(ROOT / "corpus"), "--db", db_url, "--no-ner"]) == EXIT_OK
     capsys.readouterr()

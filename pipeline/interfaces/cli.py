@@ -56,9 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    errors: tuple[type[Exception], ...] = (ManifestError, FileNotFoundError)  # a bad manifest, a missing corpus
+    if "db" in args:  # a command on the store (which it imports anyway): a store it cannot open is a message
+        from parksum.store import StoreError
+
+        errors = (*errors, StoreError)
     try:
         return args.handler(args)
-    except (ManifestError, FileNotFoundError) as exc:  # a bad manifest, a missing database or corpus
+    except errors as exc:
         log.error("%s", exc)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and closed early
@@ -106,6 +111,13 @@ def build_parser() -> argparse.ArgumentParser:
                        "One section a line, indented by depth: marker, title and kind\n"
                        "(achievements, problems, plans, other).")
     outline.add_argument("file", type=Path, help="a .txt, .docx or .pdf file")
+
+    migrate = _command(commands, "migrate", cmd_migrate, "bring a database written by an older release up to date",
+                       "parksum migrate --db parks.db",
+                       "Alters the tables in place and recreates the views and the search index (ingest does\n"
+                       "the same before it stores anything). Read commands never write: on an older\n"
+                       "database they ask for this first.")
+    _db(migrate)
 
     summary = _command(commands, "summary", cmd_summary, "count what the database holds",
                        "parksum summary --db parks.db", "Documents per park and sections per kind.")
@@ -441,6 +453,14 @@ def cmd_outline(args: argparse.Namespace) -> int:
             continue
         title = section.title if len(section.title) <= 40 else section.title[:39] + "…"
         print(f"{'  ' * (section.depth - 1)}{section.marker} {title}  [{section.kind}]")
+    return EXIT_OK
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from parksum.store import SCHEMA_VERSION, Store
+
+    Store(args.db, write=True)
+    print(f"schema version {SCHEMA_VERSION}, views and search index up to date")
     return EXIT_OK
 
 

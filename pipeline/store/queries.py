@@ -2,17 +2,47 @@
 as a DataFrame. Datasette's canned queries are here too, so that every SQL string lives in the store."""
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
+from sqlalchemy import String, bindparam, text
 
 from parksum.store.database import Store
+from parksum.store.views import over_mentions
 
 
-def facts(store: Store) -> pd.DataFrame:
-    return store.read("SELECT * FROM facts ORDER BY indicator, park, period_year, status")
+def facts(store: Store, **where: object) -> pd.DataFrame:
+    """The facts; `where` as `_read_mentions` takes it."""
+    return _read_mentions(store, "SELECT * FROM facts ORDER BY indicator, park, period_year, status", **where)
 
 
-def fact_mention_ids(store: Store) -> pd.DataFrame:
-    return store.read("SELECT fact_key, metric_id FROM fact_mentions ORDER BY metric_id")
+def fact_mention_ids(store: Store, **where: object) -> pd.DataFrame:
+    return _read_mentions(store, "SELECT fact_key, metric_id FROM fact_mentions ORDER BY metric_id", **where)
+
+
+def _read_mentions(store: Store, sql: str, *, indicators: Iterable[str] | None = None, park: str | None = None,
+                   period_year: int | None = None, period: str | None = None,
+                   status: str | None = None) -> pd.DataFrame:
+    """`sql` over the views of the figures of `indicators` (names as metric_mentions spells them), `park`,
+    `period_year`, `period` (as written) and `status`; None keeps every value. The conditions select the
+    metrics rows through their indexes (indicator phrase or id, period_year, the park's documents)."""
+    conditions, params = [], {}
+    if indicators is not None:
+        conditions.append("coalesce(i.name_zh, m.indicator) IN :indicators AND (m.indicator IN :indicators OR "
+                          "m.indicator_id IN (SELECT id FROM indicators WHERE name_zh IN :indicators))")
+        params["indicators"] = list(indicators)
+    for column, value in (("p.name", park), ("m.period_year", period_year), ("m.period", period),
+                          ("m.status", status)):
+        if value is not None:
+            name = column.split(".")[1]
+            conditions.append(f"{column} = :{name}")
+            params[name] = value
+    if not conditions:
+        return store.read(sql)
+    query = text(over_mentions(" AND ".join(conditions)) + sql)
+    if indicators is not None:
+        query = query.bindparams(bindparam("indicators", expanding=True, type_=String))
+    return store.read(query, **params)
 
 
 def conflicts(store: Store) -> pd.DataFrame:
@@ -29,8 +59,9 @@ def masked_values(store: Store) -> pd.DataFrame:
     return store.read("SELECT * FROM masked_values ORDER BY park, document, metric_id")
 
 
-def mentions(store: Store) -> pd.DataFrame:
-    return store.read("SELECT * FROM metric_mentions ORDER BY park, document, start")
+def mentions(store: Store, **where: object) -> pd.DataFrame:
+    """Every figure with its provenance; `where` as `_read_mentions` takes it."""
+    return _read_mentions(store, "SELECT * FROM metric_mentions ORDER BY park, document, start", **where)
 
 
 def park_names(store: Store) -> list[str]:
@@ -38,8 +69,13 @@ def park_names(store: Store) -> list[str]:
 
 
 def indicator_phrases(store: Store) -> set[str]:
-    """Indicator names as written or canonical, as the metric_mentions view spells them."""
+    """Indicator names as written or canonical, as the metric_mentions view spells them (reads every figure)."""
     return set(store.read("SELECT DISTINCT indicator FROM metric_mentions WHERE indicator IS NOT NULL")["indicator"])
+
+
+def names_an_indicator(store: Store, name: str) -> bool:
+    """Whether `name` is one of `indicator_phrases` (found through the indexes)."""
+    return not _read_mentions(store, "SELECT 1 AS found FROM metric_mentions LIMIT 1", indicators=[name]).empty
 
 
 def unmapped_phrases(store: Store) -> pd.DataFrame:

@@ -179,6 +179,16 @@ DESCRIPTIONS: dict[str, str] = {
 }
 
 
+def over_mentions(where: str) -> str:
+    """A WITH clause defining every view over the metrics rows that `where` keeps: a condition on the tables
+    of metric_mentions (m metrics, d documents, p parks, i indicators, s sections). A query after it reads
+    the views of those rows alone; where the condition keeps or drops all mentions of a fact together (one
+    on park, indicator, period_year or status: the keys of a fact) those are the views' own rows, read
+    through the indexes instead of over the whole store."""
+    bodies = VIEWS | {"metric_mentions": f"{VIEWS['metric_mentions']}\nWHERE {where}"}
+    return "WITH " + ",\n".join(f"{name} AS ({body})" for name, body in bodies.items()) + "\n"
+
+
 def refresh_views(conn: Connection) -> None:
     """Drop and recreate the views, dependants first, so that their definitions are always current."""
     for name in reversed(VIEWS):
