@@ -618,7 +618,7 @@ def cmd_tokens(args: argparse.Namespace) -> int:
     if args.action != "list" and not args.name:
         log.error("tokens %s needs a NAME", args.action)
         return EXIT_USAGE
-    store = Store(args.db, write=args.action == "create")
+    store = Store(args.db, write=args.action != "list")
     if args.action == "create":
         print(uploads.create_token(store.engine, args.name))
     elif args.action == "revoke":

@@ -133,7 +133,8 @@ SELECT t.park, t.indicator_id, t.indicator, t.period_year AS year,
        a.value_text AS actual_text, a.value AS actual_value, a.unit AS actual_unit, a.masked AS actual_masked,
        a.growth AS actual_growth, a.growth_masked AS actual_growth_masked,
        CASE WHEN t.masked = 0 AND a.masked = 0 AND t.base_unit = a.base_unit AND t.base_value > 0
-            THEN round(100.0 * a.base_value / t.base_value, 1) END AS achieved_pct,
+            THEN CAST(round(CAST(100.0 * a.base_value / t.base_value AS NUMERIC), 1) AS DOUBLE PRECISION)
+       END AS achieved_pct,
        CASE WHEN a.fact_key IS NULL THEN 'no actual reported'
             WHEN t.value_text IS NOT NULL THEN
                 CASE WHEN t.masked = 1 OR a.masked = 1 THEN 'masked'

@@ -73,7 +73,7 @@ def work(db: str, uploads: str, ner: bool | None, stop: Event, parent: int, poll
     # Ctrl-C reaches the whole process group: the server sets `stop`, and the file in hand is finished first
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
-    store, blobs, pipeline = Store(db), BlobStore(Path(uploads)), Pipeline(ner=ner)
+    store, blobs, pipeline = Store(db, write=True), BlobStore(Path(uploads)), Pipeline(ner=ner)
     while not stop.is_set():
         if not drain(store, blobs, pipeline, stop):
             stop.wait(poll)
@@ -94,7 +94,7 @@ class Workers:
     def __init__(self, db: str, uploads: Path, count: int, *, ner: bool | None = None, poll: float = 0.5) -> None:
         self.context = multiprocessing.get_context("spawn")  # forking a threaded server is unsafe
         self.stop = self.context.Event()
-        self.engine = Store(db).engine
+        self.engine = Store(db, write=True).engine
         self.args = (db, str(uploads), ner, self.stop, os.getpid(), poll)
         self.processes = [self._new() for _ in range(count)]
 
