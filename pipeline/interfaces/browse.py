@@ -79,7 +79,7 @@ def sqlite_path(db: str | None) -> Path:
 def browse(db: str | None = None, *, port: int = 8001, open_browser: bool = True) -> int:
     """Serve the live database read-only until interrupted."""
     path = sqlite_path(db)
-    Store(str(path))  # brings an older database's schema, views and search index up to date before serving
+    Store(str(path))  # an older schema is refused before serving (`parksum migrate` brings it up to date)
     register()
     with tempfile.TemporaryDirectory() as folder:
         meta = Path(folder) / "metadata.json"
