@@ -141,8 +141,9 @@ class RuleNer:
             tail = next(filter(None, (e["tail"].match(text, k) for k in range(last_start + 1, last_end + 1))), None)
             if tail:
                 parts[-1] = (last_start, tail.start())
-            # One name before 等 is a list only when nothing but punctuation precedes it (，海中环保等一批项目).
-            after_break = m.start() == 0 or text[m.start() - 1] in "，。；："
+            # One name before 等 is a list only when nothing but punctuation or a line break precedes it (，海中环保等一批
+            # 项目): where a sentence starts, as the models read it (component.py).
+            after_break = m.start() == 0 or text[m.start() - 1] in "，。；：！？\n"
             alone = bool(tail) and text[tail.start()] == "等" and after_break
             if tail and (len(parts) > 1 or alone):
                 label = e["heads"][tail.group(1)]
