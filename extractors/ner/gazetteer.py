@@ -104,6 +104,7 @@ def _enumeration_patterns(e: dict) -> dict:
         "lead_words": set(e["lead_words"]),
         "function_pos": set(e["function_pos"]),
         "numbered_label": e["numbered_label"],
+        "tail_max_chars": e["tail_max_chars"],
     }
 
 
@@ -138,11 +139,15 @@ class RuleNer:
                 at += len(part) + 1
             # The list's last word may run into its head (机械装备四大产业集群).
             last_start, last_end = parts[-1]
-            tail = next(filter(None, (e["tail"].match(text, k) for k in range(last_start + 1, last_end + 1))), None)
+            # (a tail ends near the list: looking no further keeps a long run of digits from being read
+            # to its end from each of its characters)
+            tail_end = last_end + e["tail_max_chars"]
+            tail = next(filter(None, (e["tail"].match(text, k, tail_end) for k in range(last_start + 1, last_end + 1))),
+                        None)
             if tail:
                 parts[-1] = (last_start, tail.start())
-            # One name before 等 is a list only when nothing but punctuation or a line break precedes it (，海中环保等一批
-            # 项目): where a sentence starts, as the models read it (component.py).
+            # One name before 等 is a list only when nothing but punctuation or a line break precedes it
+            # (，海中环保等一批项目): where a sentence starts, as the models read it (component.py).
             after_break = m.start() == 0 or text[m.start() - 1] in "，。；：！？\n"
             alone = bool(tail) and text[tail.start()] == "等" and after_break
             if tail and (len(parts) > 1 or alone):
@@ -162,7 +167,8 @@ class RuleNer:
     def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
         """The first item of a list starts after the verbs and particles before it (对索通 → 索通)."""
         e = _compiled()["enum"]
-        for token in tokens[max(0, bisect_right(starts, start) - 1):]:
+        for i in range(max(0, bisect_right(starts, start) - 1), len(tokens)):
+            token = tokens[i]
             if token.end <= start:
                 continue
             leading = token.pos in e["lead_pos"] or token.word in e["lead_words"]
@@ -257,8 +263,13 @@ class RuleNer:
 def _name_like(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
     """No dictionary word inside [start, end) is a verb, adverb or particle."""
     function_pos = _compiled()["enum"]["function_pos"]
-    inside = itertools.takewhile(lambda t: t.start < end, itertools.islice(tokens, bisect_left(starts, start), None))
-    return not any(t.end <= end and t.pos in function_pos and in_dictionary(t.word) for t in inside)
+    i = bisect_left(starts, start)
+    while i < len(tokens) and tokens[i].start < end:
+        t = tokens[i]
+        if t.end <= end and t.pos in function_pos and in_dictionary(t.word):
+            return False
+        i += 1
+    return True
 
 
 def _is_proper(token: Token) -> bool:
