@@ -1,0 +1,37 @@
+"""The pipeline's work grows linearly with the text: a document twice as long, and single long lines of
+hostile input, cost twice the work (counted as function calls, tests/work.py), not more."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from parksum.process.runner import Pipeline
+from parksum.text.doc import Document
+from tests.conftest import DATA, ROOT
+from tests.work import growth
+
+LONG_LINES = json.loads((DATA / "long_lines.json").read_text(encoding="utf-8"))["cases"]
+# Twice the text may cost a little more than twice the work: a fixed cost per document is
+# part of both counts, and a few steps are n log n (sorting, binary search).
+LINEAR = 2.3
+
+
+@pytest.fixture(scope="module")
+def pipeline() -> Pipeline:
+    return Pipeline(ner=False)
+
+
+def run(pipeline: Pipeline):
+    return lambda text: pipeline(Document(text=text, name="t.txt"))
+
+
+def test_a_document_twice_over_costs_twice_the_work(pipeline):
+    text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
+    assert growth(run(pipeline), lambda n: text * n, 2) <= LINEAR
+
+
+@pytest.mark.parametrize("case", sorted(LONG_LINES))
+def test_a_long_line_costs_work_in_proportion_to_its_length(pipeline, case):
+    prefix, unit, suffix = LONG_LINES[case]
+    assert growth(run(pipeline), lambda n: prefix + unit * n + suffix, 2000) <= LINEAR
