@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from parksum.process.runner import Pipeline
 from parksum.text.doc import Document
+from tests import fuzz
 from tests.conftest import DATA, ROOT
-from tests.work import growth
+from tests.work import calls, growth
 
 LONG_LINES = json.loads((DATA / "long_lines.json").read_text(encoding="utf-8"))["cases"]
 # Twice the text may cost a little more than twice the work: a fixed cost per document is
@@ -17,9 +19,12 @@ LONG_LINES = json.loads((DATA / "long_lines.json").read_text(encoding="utf-8"))[
 LINEAR = 2.3
 
 
+FUZZ_PIPELINE = Pipeline(ner=False)
+
+
 @pytest.fixture(scope="module")
 def pipeline() -> Pipeline:
-    return Pipeline(ner=False)
+    return FUZZ_PIPELINE
 
 
 def run(pipeline: Pipeline):
@@ -35,3 +40,25 @@ def test_a_document_twice_over_costs_twice_the_work(pipeline):
 def test_a_long_line_costs_work_in_proportion_to_its_length(pipeline, case):
     prefix, unit, suffix = LONG_LINES[case]
     assert growth(run(pipeline), lambda n: prefix + unit * n + suffix, 2000) <= LINEAR
+
+
+# Fuzzing: 10,000 documents in all (8,000 + 2,000); tests/fuzz_extractors.py runs longer.
+@pytest.mark.slow
+@settings(max_examples=8_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=fuzz.documents)
+def test_fuzzed_documents_are_processed_and_every_span_points_at_its_text(text):
+    fuzz.spans_point_at_their_text(FUZZ_PIPELINE(Document(text=text, name="fuzz.txt")))
+
+
+# A document costs a fixed start plus a bounded cost per character (the corpus's documents cost about
+# 100 calls a character).
+CALLS_AT_MOST = (20_000, 1_000)
+
+
+@pytest.mark.slow
+@settings(max_examples=2_000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=fuzz.documents)
+def test_fuzzed_documents_cost_work_in_proportion_to_their_length(text):
+    fixed, per_character = CALLS_AT_MOST
+    work = calls(FUZZ_PIPELINE, Document(text=text, name="fuzz.txt"))
+    assert work <= fixed + per_character * len(text)
