@@ -82,11 +82,14 @@ def load_models(members: tuple[Path, ...] | None = None) -> list | None:
         return None
     import spacy
     from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
 
     import parksum.extractors.ner.features  # noqa: F401  registers the models' tokenizer
 
     # numpy's BLAS multiplies the models' matrices 2-3 times faster than thinc's default (BLIS) on
-    # these shapes, with the same entities
+    # these shapes, with the same entities; on one thread, which costs a quarter less CPU than two on
+    # matrices this size and leaves the other cores to other documents (ingest --workers)
+    threadpool_limits(1, user_api="blas")
     with use_ops("numpy", use_blis=False):
         return [spacy.load(path) for path in members]
 
