@@ -35,6 +35,8 @@ def main(documents: int = 100_000) -> None:
         seen["documents"] += 1
         seen["characters"] += len(text)
         slowest = max(slowest, (seconds, text))
+        if seen["documents"] % 10_000 == 0:
+            print(f"{seen['documents']:,} documents, slowest so far {slowest[0] * 1000:.1f} ms", flush=True)
 
     start = time.perf_counter()
     try:

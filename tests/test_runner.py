@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from parksum.process.runner import Pipeline
+from parksum.text.clean import traditional_to_simplified
 from parksum.text.doc import Document
 from tests import fuzz
 from tests.conftest import DATA, ROOT
@@ -34,6 +35,18 @@ def run(pipeline: Pipeline):
 def test_a_document_twice_over_costs_twice_the_work(pipeline):
     text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
     assert growth(run(pipeline), lambda n: text * n, 2) <= LINEAR
+
+
+def test_a_text_in_traditional_characters_costs_what_its_simplified_text_costs(pipeline):
+    simplified = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
+    to_traditional: dict[int, str] = {}
+    for traditional, simple in traditional_to_simplified().items():
+        to_traditional.setdefault(ord(simple), chr(traditional))
+    traditional = simplified.translate(to_traditional)
+    assert traditional != simplified
+    for text in simplified, traditional:  # lazy loads, once
+        run(pipeline)(text)
+    assert calls(run(pipeline), traditional) <= 1.05 * calls(run(pipeline), simplified)
 
 
 @pytest.mark.parametrize("case", sorted(LONG_LINES))
