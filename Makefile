@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner clean model segmenter eval-ner data
+.PHONY: install demo test lint bench bench-ner bench-report bench-web bench-scale stress clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -33,6 +33,22 @@ bench: install
 ## bench-ner: NER speed, rules alone and the model, on 200,000 characters of the national reports
 bench-ner: install
 	$(BIN)/python tests/bench_ner.py
+
+## bench-report: build time and size of the report on the 72 national reports (VARIANTS=13: 1,008 documents)
+bench-report: install
+	$(BIN)/python -m tests.bench_report --variants $(or $(VARIANTS),0)
+
+## bench-web: load test of parksum serve: 20 clients upload 500 files at once, a restart mid-queue (about 15 minutes)
+bench-web: install
+	$(BIN)/python tests/bench_web.py
+
+## bench-scale: stores of 1x, 4x and 16x the national reports: ingest time, size, and compare/metrics/search/report latency
+bench-scale: install
+	$(BIN)/python tests/bench_scale.py
+
+## stress: 12 trials of 3 ingests at once on one store (SQLite; PostgreSQL too where $$PARKSUM_TEST_POSTGRES is set)
+stress: install
+	$(BIN)/python tests/stress_concurrent_ingest.py
 
 ## model: rebuild the NER models in models/ner from scratch (about 15 minutes; the two members train side by side on two cores)
 model: install

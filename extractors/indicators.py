@@ -69,9 +69,13 @@ class IndicatorLexicon:
     def _strip(self, phrase: str) -> str:
         while True:
             suffix = next((s for s in self._suffixes if phrase.endswith(s) and len(phrase) - len(s) >= 2), None)
-            if suffix is None:
-                return phrase
+            if suffix is None or self._ends_with_alias(phrase, len(suffix)):
+                return phrase  # 人口自然增长率 is an indicator of its own, not 人口自然 + 增长率
             phrase = phrase[:-len(suffix)]
+
+    def _ends_with_alias(self, phrase: str, longer_than: int) -> bool:
+        sizes = range(longer_than + 1, min(len(phrase), self._longest) + 1)
+        return any(phrase[-size:] in self._by_alias for size in sizes)
 
     def _match(self, phrase: str, allowed: frozenset[str] | None) -> Indicator | None:
         for split in self._share_splits:  # X占Y: the figure is of X

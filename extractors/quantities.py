@@ -88,6 +88,7 @@ class QuantityExtractor:
             rf"(?P<unit>{_alternation(r['deleted_count_units'])})(?=项目|企业|[，,。；;])"
         )
         self._fixed = regex.compile(_alternation(r["fixed_terms"]))
+        self._one_as_article = regex.compile(r["one_as_article"])
         periods = load_json("parksum.extractors", "periods.json")
         self._periods = scanner(periods["patterns"])
         self._continues = tuple(periods["continues_sentence"])
@@ -153,7 +154,8 @@ class QuantityExtractor:
         if chinese and (not unit or inside_pair(scan, start, _DOUBLE_QUOTES) or (
                 len(num) == 1 and before in self.rules["chinese_numeral_blockers_before"])):
             return None
-        if num == "一" and not scan[max(0, start - 4):start].endswith(tuple(self.rules["one_allowed_after"])):
+        if num == "一" and (not scan[max(0, start - 4):start].endswith(tuple(self.rules["one_allowed_after"]))
+                            or (unit and self._one_as_article.match(scan, m.end("unit")))):
             return None
         if unit is None and (after_num in "年月日号时" or self._is_year(num)):
             return None  # a date or a bare year

@@ -1,12 +1,22 @@
-"""Shared fixtures: paths to test data and to ../shared (gold annotations and corpora)."""
+"""Shared fixtures: paths to test data and to ../shared (gold annotations and corpora), and stores.
+
+The tests that take a store (`db_url`, `facts_db`) run on SQLite and, where $PARKSUM_TEST_POSTGRES names a
+PostgreSQL server (an SQLAlchemy URL, e.g. postgresql://postgres@127.0.0.1:54329/postgres), on PostgreSQL
+too, each in a new empty database. Without it the PostgreSQL runs are skipped, except under CI, where they fail.
+"""
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import Connection
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -20,9 +30,86 @@ def shared() -> Path:
     return SHARED
 
 
+POSTGRES_ENV = "PARKSUM_TEST_POSTGRES"
+BACKENDS = ("sqlite", "postgresql")
+# Datasette serves SQLite files only; the notebooks read the store as any analyst would, once is enough.
+SQLITE_ONLY = {"tests.test_browse", "tests.test_notebooks"}
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if {"db_url", "facts_db"} & set(metafunc.fixturenames) and metafunc.module.__name__ not in SQLITE_ONLY:
+        metafunc.parametrize("backend", BACKENDS, indirect=True)
+
+
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
-    return f"sqlite:///{tmp_path / 'parks.db'}"
+def backend(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+def postgres_server() -> str:
+    """The URL of the test server; skips the test without one (fails it under CI)."""
+    url = os.environ.get(POSTGRES_ENV)
+    if not url:
+        message = f"${POSTGRES_ENV} names no PostgreSQL server for the tests"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return url
+
+
+def create_postgres_database(server: str, name: str) -> str:
+    """The URL of a new empty database on the PostgreSQL server at `server`."""
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    database = f"parksum_test_{name}_{uuid.uuid4().hex[:12]}"
+    with _admin(server) as conn:
+        conn.execute(text(f'CREATE DATABASE "{database}"'))
+    return make_url(server).set(database=database).render_as_string(hide_password=False)
+
+
+def drop_postgres_database(server: str, url: str) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.engine import make_url
+
+    with _admin(server) as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+
+
+@contextmanager
+def _admin(server: str) -> Iterator[Connection]:
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    engine = create_engine(make_url(server).set(drivername="postgresql+psycopg"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def new_database(backend: str, tmp_path: Path) -> Iterator[Callable[[str], str]]:
+    """Makes URLs of new empty databases (one per name) of the test's backend; dropped after the test."""
+    if backend == "sqlite":
+        yield lambda name: f"sqlite:///{tmp_path / name}.db"
+        return
+    server = postgres_server()
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        made.append(create_postgres_database(server, name))
+        return made[-1]
+
+    yield make
+    for url in made:
+        drop_postgres_database(server, url)
+
+
+@pytest.fixture
+def db_url(new_database: Callable[[str], str]) -> str:
+    return new_database("parks")
 
 
 FACTS_FIXTURE = DATA / "facts_fixture.json"
@@ -79,10 +166,11 @@ def build_fixture_db(url: str) -> str:
                                              "period_year", "sentence")}))
     with store.engine.begin() as conn:
         fulltext.rebuild_index(conn)  # the rows were written past the store's ingest, which indexes them
+    store.engine.dispose()  # as a finished ingest leaves it: SQLite's write-ahead log folded into the file
     return url
 
 
 @pytest.fixture
-def facts_db(tmp_path: Path) -> str:
+def facts_db(new_database: Callable[[str], str]) -> str:
     """A store holding the fixture's three parks, five documents and their figures."""
-    return build_fixture_db(f"sqlite:///{tmp_path / 'facts.db'}")
+    return build_fixture_db(new_database("facts"))

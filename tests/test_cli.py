@@ -70,7 +70,7 @@ def test_metrics_lists_figures_masked_as_masked_with_their_sentence(db_url, caps
     assert main([*query, "--db", db_url]) == EXIT_OK
     rows = json.loads(capsys.readouterr().out)
     assert {r["park"] for r in rows} == {"金属智造园"}
-    assert all(r["value"] == "masked" and r["indicator"] == "规上工业总产值" for r in rows)
+    assert all(r["value"] is None and r["masked"] and r["indicator"] == "规上工业总产值" for r in rows)
     first = rows[0]
     assert first["text"] in first["sentence"] and first["period"] == "今年**月"
     assert main(["metrics", "--indicator", "no such thing", "--db", db_url]) == EXIT_USAGE
@@ -100,6 +100,13 @@ def test_read_commands_refuse_a_database_that_does_not_exist(tmp_path, capsys, c
     missing = tmp_path / "typo.db"
     assert main([*command, "--db", str(missing)]) == EXIT_USAGE
     assert f"no database at {missing}" in capsys.readouterr().err and not missing.exists()
+
+
+@pytest.mark.parametrize("command", [["ingest", str(FILES / "utf8.txt")], ["summary"], ["migrate"]])
+def test_a_database_driver_that_is_not_installed_is_one_line(capsys, command):
+    assert main([*command, "--db", "postgresql+pg8000://parksum@127.0.0.1/parks"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pip install 'parksum[postgres]'" in err
 
 
 def test_json_has_null_never_nan_and_csv_starts_with_a_bom(db_url, capsys):
@@ -174,3 +181,15 @@ def test_extract_keeps_apart_uploads_named_alike_in_two_folders(tmp_path):
                  "--no-ner"]) == EXIT_OK
     years = sorted(json.loads(p.read_text(encoding="utf-8"))["year"] for p in (tmp_path / "out").glob("*.json"))
     assert years == [2022, 2023]
+
+
+def test_tokens_are_created_listed_and_revoked(db_url, capsys):
+    assert main(["tokens", "create", "高新园办公室", "--db", db_url]) == EXIT_OK
+    secret = capsys.readouterr().out.strip()
+    assert secret.startswith("pk_") and len(secret) > 40
+    assert main(["tokens", "list", "--db", db_url]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert "高新园办公室" in listed and secret not in listed and "revoked" not in listed
+    assert main(["tokens", "revoke", "高新园办公室", "--db", db_url]) == EXIT_OK
+    assert main(["tokens", "revoke", "高新园办公室", "--db", db_url]) == EXIT_USAGE
+    assert main(["tokens", "create", "--db", db_url]) == EXIT_USAGE

@@ -1,6 +1,9 @@
+import json
+
 import pytest
 
-from parksum.analyst.facts import conflicts, coverage, facts, masked_values, resolve_indicators
+from parksum.analyst.facts import conflicts, coverage, facts, masked_values, resolve_indicators, targets
+from parksum.interfaces.cli import EXIT_OK, EXIT_SOME_FAILED, main
 
 
 def test_facts_carry_their_mentions_and_filter(facts_db):
@@ -18,7 +21,7 @@ def test_conflicts_list_every_mention_and_the_chosen_one(facts_db):
     jinshu = frame[frame["park"] == "金属智造园"]
     assert sorted(jinshu["value"]) == [120.0, 125.0]
     assert jinshu.loc[jinshu["chosen"].astype(bool), "document"].tolist() == ["jinshu_2022_jianghua.txt"]
-    assert set(frame["conflict"]) == {"different values", "masked and unmasked"}
+    assert set(frame["conflict"]) == {"different documents", "masked and unmasked"}
 
 
 def test_masked_values_never_have_a_value(facts_db):
@@ -40,3 +43,13 @@ def test_indicators_resolve_by_id_name_alias_or_phrase(facts_db):
     assert resolve_indicators(["数字化车间"], facts_db) == ["数字化车间"]
     with pytest.raises(LookupError, match="did you mean"):
         resolve_indicators(["规上工业"], facts_db)
+
+
+def test_targets_and_the_targets_command(facts_db, capsys):
+    frame = targets(facts_db, park="金属智造园", indicators=["industrial_output_above_scale"])
+    assert frame[["year", "target_value", "target_unit", "outcome"]].values.tolist() == [
+        [2023, 150.0, "亿元", "no actual reported"]]
+    assert frame["target_sentence"].tolist() == ["2023年力争规上工业总产值达到150亿元。"]
+    assert main(["targets", "--db", facts_db, "--format", "json"]) == EXIT_OK
+    assert [r["target_text"] for r in json.loads(capsys.readouterr().out)] == ["150亿元"]
+    assert main(["targets", "--db", facts_db, "--park", "高新工业园"]) == EXIT_SOME_FAILED

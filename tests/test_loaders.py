@@ -1,10 +1,13 @@
 import logging
 import os
 import shutil
+import zipfile
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
-from parksum.text.loaders import LoadError, iter_files, load
+from parksum.text.loaders import Limits, LoadError, iter_files, load, shown
 from tests.conftest import DATA
 
 FILES = DATA / "files"
@@ -127,3 +130,86 @@ def test_utf8_cut_in_its_last_character_is_decoded_with_a_warning(tmp_path, capl
     with caplog.at_level(logging.WARNING, logger="parksum.text.loaders"):
         assert load(path).text == SHORT
     assert "cut short" in caplog.text
+
+
+def test_links_loops_and_special_files_are_listed_with_their_reason(tmp_path):
+    shutil.copy(FILES / "utf8.txt", tmp_path / "real.txt")
+    (tmp_path / "sub").mkdir()
+    os.symlink("real.txt", tmp_path / "link.txt")
+    os.symlink("nowhere.txt", tmp_path / "dangling.txt")
+    os.symlink("loop.txt", tmp_path / "loop.txt")
+    os.symlink(tmp_path, tmp_path / "sub" / "up")
+    os.mkfifo(tmp_path / "pipe.txt")
+    found = {p.relative_to(tmp_path).as_posix(): p for p in iter_files([tmp_path])}
+    assert sorted(found) == ["dangling.txt", "link.txt", "loop.txt", "pipe.txt", "real.txt", "sub/up"]
+    assert load(found["link.txt"]).text == load(found["real.txt"]).text
+    os.symlink(tmp_path, tmp_path.parent / f"{tmp_path.name}-named")  # a link named on the command line is followed
+    assert len(list(iter_files([tmp_path.parent / f"{tmp_path.name}-named"]))) == len(found)
+    for name, reason in (("dangling.txt", "a symbolic link to nothing (nowhere.txt does not exist)"),
+                         ("loop.txt", "a symbolic link in a loop"), ("pipe.txt", "not a regular file (a FIFO)"),
+                         ("sub/up", "a link to a folder")):
+        with pytest.raises(LoadError) as info:
+            load(found[name])  # a FIFO is never opened: reading it would wait for a writer forever
+        assert info.value.reason.startswith(reason)
+
+
+def test_a_name_that_is_not_utf8_is_read_and_shown_escaped(tmp_path):
+    path = Path(os.fsdecode(bytes(tmp_path) + b"/\xb9\xa4\xd7\xf7.txt"))  # 工作 in GBK bytes
+    shutil.copy(FILES / "utf8.txt", path)
+    assert [p.name for p in iter_files([tmp_path])] == [path.name]
+    assert load(path).text.startswith(SAMPLE_START)
+    assert shown(path).endswith("/\\xb9\\xa4\\xd7\\xf7.txt")
+    shown(path).encode("utf-8")
+    assert "\\xb9" in str(LoadError(path, "x"))
+
+
+def test_text_of_nul_bytes_is_binary(tmp_path):
+    (tmp_path / "zeros.txt").write_bytes(b"\x00" * 4096)
+    with pytest.raises(LoadError, match="binary or undecodable"):
+        load(tmp_path / "zeros.txt")
+
+
+def test_limits_refuse_with_the_bound_they_broke(tmp_path):
+    declared = Limits.declared()
+    (tmp_path / "long.txt").write_text("园区" * 600, encoding="utf-8")
+    with pytest.raises(LoadError, match=r"1,200 characters, over the limit of 1,000 \(max_characters\)"):
+        load(tmp_path / "long.txt", replace(declared, max_characters=1000))
+    with pytest.raises(LoadError, match=r"over the limit of 0.001 MB \(max_file_mb\)"):
+        load(tmp_path / "long.txt", replace(declared, max_file_mb=0.001))
+    assert len(load(tmp_path / "long.txt").text) == 1200
+
+
+def _docx_with(tmp_path: Path, part: str, data: bytes) -> Path:
+    """sample.docx with one part replaced."""
+    target = tmp_path / "hostile.docx"
+    with zipfile.ZipFile(FILES / "sample.docx") as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in source.infolist():
+            out.writestr(item.filename, data if item.filename == part else source.read(item))
+    return target
+
+
+def test_docx_zip_bombs_are_refused_before_unpacking(tmp_path):
+    bomb = _docx_with(tmp_path, "word/document.xml", b" " * (8 * 2**20))  # packs about a thousand times
+    with pytest.raises(LoadError, match=r"part word/document.xml unpacks [\d,]+ times its size.*max_docx_ratio"):
+        load(bomb)
+    with pytest.raises(LoadError, match=r"unpacks to [89] MB, over the limit of 1 MB \(max_docx_unpacked_mb\)"):
+        load(bomb, replace(Limits.declared(), max_docx_unpacked_mb=1))
+
+
+def test_docx_declaring_xml_entities_is_refused(tmp_path):
+    with zipfile.ZipFile(FILES / "sample.docx") as source:
+        xml = source.read("word/document.xml")
+    head, _, body = xml.partition(b"?>")
+    laughs = (b'<!DOCTYPE w:document [<!ENTITY a "ha"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+              b'<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>')
+    hostile = _docx_with(tmp_path, "word/document.xml", head + b"?>" + laughs + body.replace(b"<w:t>", b"<w:t>&c;", 1))
+    with pytest.raises(LoadError, match=r"part word/document\.xml declares an XML document type"):
+        load(hostile)
+    assert load(FILES / "sample.docx").text.startswith(SAMPLE_START)  # Word's own XML passes
+
+
+def test_a_doc_of_noise_is_refused_not_read_as_text(tmp_path):
+    noise = tmp_path / "noise.doc"
+    noise.write_bytes(b"\xd0\xcf\x11\xe0" + bytes(range(256)) * 12)  # LibreOffice reads it as plain text
+    with pytest.raises(LoadError, match=r"not a readable \.doc|needs antiword"):
+        load(noise)

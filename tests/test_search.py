@@ -1,16 +1,20 @@
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from parksum.analyst.search import search, snippet
 from parksum.interfaces.cli import EXIT_OK, EXIT_SOME_FAILED, main
 from parksum.process.runner import Pipeline
 from parksum.store.database import Store
+from parksum.store.fulltext import TRIGRAM_INDEX
 from parksum.text.doc import Document
 
 
-def test_chinese_terms_of_three_or_more_characters_use_the_trigram_index(facts_db):
+def test_chinese_terms_of_three_or_more_characters_use_the_trigram_index(facts_db, backend):
     found = search("标准厂房", facts_db)
     assert set(found["park"]) == {"金属智造园", "高新工业园", "有色金属工业园"} and len(found) == 4
     assert found.loc[0, "snippet"].count("[标准厂房]") == 1
+    if backend != "sqlite":  # the FTS5 index is SQLite's; PostgreSQL answers LIKE from a trigram index
+        assert TRIGRAM_INDEX in {index["name"] for index in inspect(Store(facts_db).engine).get_indexes("sections")}
+        return
     with Store(facts_db).engine.connect() as conn:
         matches = conn.execute(text("SELECT count(*) FROM sections_fts WHERE sections_fts MATCH '\"标准厂房\"'"))
         assert matches.scalar() == 4

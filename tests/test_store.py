@@ -1,5 +1,13 @@
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy.exc import DBAPIError
 
 from parksum.process.manifest import Tags
 from parksum.process.runner import Pipeline
@@ -124,3 +132,72 @@ def test_parks_merge_and_rename_keep_every_document_and_alias(db_url):
     assert store.parks()[0]["documents"] == 4
     with pytest.raises(LookupError, match="no park named"):
         store.merge_parks("市高新技术产业园", ["不存在"])
+
+
+def test_a_missing_driver_an_absent_server_or_a_file_that_is_no_database_is_a_store_error(tmp_path):
+    from parksum.store import StoreError
+
+    with pytest.raises(StoreError, match=r"driver pg8000 is not installed: pip install 'parksum\[postgres\]'"):
+        Store("postgresql+pg8000://u@127.0.0.1/parks")
+    for write in (False, True):  # no server listens on port 1
+        with pytest.raises(StoreError, match=r"^cannot (read|write) postgresql://u@127.0.0.1:1/parks: [^\n]*$"):
+            Store("postgresql://u@127.0.0.1:1/parks", write=write)
+    (tmp_path / "notes.db").write_text("not a database\n" * 100)
+    with pytest.raises(StoreError, match="not a database"):
+        Store(str(tmp_path / "notes.db"))
+    with pytest.raises(StoreError, match="no folder"):
+        Store(str(tmp_path / "missing" / "parks.db"), write=True)
+
+
+def test_an_older_schema_is_read_only_after_migrate(db_url, doc):
+    Store(db_url, write=True).ingest(doc)
+    with Store(db_url, write=True).engine.begin() as conn:  # as release 5 left it: no phrase index, version 5
+        conn.execute(text("DROP INDEX ix_metrics_indicator"))
+        conn.execute(text("DELETE FROM schema_version WHERE version > 5"))
+    from parksum.store import StoreError
+
+    with pytest.raises(StoreError, match=r"older release .* `parksum migrate"):
+        Store(db_url)
+    store = Store(db_url, write=True)
+    assert "ix_metrics_indicator" in {index["name"] for index in inspect(store.engine).get_indexes("metrics")}
+    assert Store(db_url).summary()["documents"] == 1
+
+
+def test_a_store_opened_to_read_writes_nothing(db_url, doc):
+    Store(db_url, write=True).ingest(doc)
+    with Store(db_url).engine.connect() as conn, pytest.raises(DBAPIError, match=r"read.?only"):
+        conn.execute(text("DELETE FROM documents"))
+
+
+def test_read_commands_work_on_a_read_only_file_in_a_read_only_folder(tmp_path, doc):
+    """A WAL database copied alone (no -wal, no -shm) where this user may write nothing: root is run without
+    the capability to override file permissions, so that the permissions hold for it too."""
+    store = Store(str(tmp_path / "parks.db"), write=True)
+    store.ingest(doc)
+    with store.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.engine.dispose()
+    folder = Path(tempfile.mkdtemp())
+    try:
+        shutil.copy(tmp_path / "parks.db", folder / "parks.db")
+        (folder / "parks.db").chmod(0o444)
+        folder.chmod(0o555)
+        commands = [["summary"], ["metrics"], ["compare", "--indicator", "规上工业总产值"], ["search", "招商渠道"],
+                    ["report", "--out", str(tmp_path / "report.html")], ["entities"], ["unmapped"], ["parks"]]
+        script = ("import sys\nfrom parksum.interfaces.cli import main\n"
+                  f"sys.exit(max(main([*command, '--db', {str(folder / 'parks.db')!r}]) for command in {commands!r}))")
+        drop = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else []
+        result = subprocess.run([*drop, sys.executable, "-c", script], capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        assert sorted(path.name for path in folder.iterdir()) == ["parks.db"]
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder)
+
+
+@pytest.mark.slow
+def test_three_ingests_at_once_store_every_document_once(db_url, tmp_path):
+    from tests.stress_concurrent_ingest import run_trial, write_batch
+
+    trial = run_trial(db_url, write_batch(tmp_path / "batch", 30))
+    assert (trial.crashes, trial.lost, trial.duplicated, trial.extra_parks) == ([], 0, 0, 0)

@@ -106,6 +106,11 @@ def wrong_mappings(docs: list[tuple[str, dict, list[Quantity]]]) -> list[tuple[s
             if gold_indicator and mine.indicator_id and gold_indicator.id != mine.indicator_id]
 
 
+def _one_line(phrase: str) -> str:
+    """A phrase cut across a line break, written on one TSV row."""
+    return phrase.replace("\n", "⏎")
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part}/{whole} = {part / whole:.1%}" if whole else "0/0"
 
@@ -134,8 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         for row in wrong_mappings(docs):
             print("  wrong:", *row, sep="\t")
     if args.sample:
-        pairs = sorted({("national", q.indicator, q.indicator_id) for q in national if q.indicator_id}
-                       | {("real", q.indicator, q.indicator_id) for q in real if q.indicator_id})
+        pairs = sorted({("national", _one_line(q.indicator), q.indicator_id) for q in national if q.indicator_id}
+                       | {("real", _one_line(q.indicator), q.indicator_id) for q in real if q.indicator_id})
         rows = random.Random(args.seed).sample(pairs, min(args.sample, len(pairs)))
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("corpus\tphrase\tid\tverdict\n" + "".join(

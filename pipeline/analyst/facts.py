@@ -31,20 +31,14 @@ def facts(db: Db = None, *, indicators: Iterable[str] | None = None,
     `indicators` are names as `resolve_indicators` returns them.
     """
     store = store_of(db)
-    frame = queries.facts(store)
-    ids = queries.fact_mention_ids(store).groupby("fact_key")["metric_id"].agg(lambda s: ",".join(map(str, s)))
+    where = {"indicators": indicators, "park": park, "period_year": period, "status": status}
+    frame = queries.facts(store, **where)
+    ids = queries.fact_mention_ids(store, **where).groupby("fact_key")["metric_id"].agg(
+        lambda s: ",".join(map(str, s)))
     frame["mention_ids"] = frame["fact_key"].map(ids)
     for column in ("masked", "growth_masked", "in_conflict"):
         frame[column] = frame[column].astype("boolean")
-    if indicators is not None:
-        frame = frame[frame["indicator"].isin(list(indicators))]
-    if park is not None:
-        frame = frame[frame["park"] == park]
-    if period is not None:
-        frame = frame[frame["period_year"] == period]
-    if status is not None:
-        frame = frame[frame["status"] == status]
-    return frame.reset_index(drop=True)
+    return frame
 
 
 def conflicts(db: Db = None) -> pd.DataFrame:
@@ -89,12 +83,13 @@ def resolve_indicators(wanted: Iterable[str], db: Db = None) -> list[str]:
     naming the query that matches nothing.
     """
     lex = lexicon()
-    phrases = queries.indicator_phrases(store_of(db))
+    store = store_of(db)
     names = []
     for query in wanted:
         found = lex.resolve(query.strip()) or lex.resolve(query.strip().lower())
-        name = found.name_zh if found else (query if query in phrases else None)
+        name = found.name_zh if found else (query if queries.names_an_indicator(store, query) else None)
         if name is None:
+            phrases = queries.indicator_phrases(store)
             near = sorted({i.name_zh for i in lex.suggest(query)} | {p for p in phrases if query in p})
             hint = f"; did you mean {', '.join(near[:8])}?" if near else ""
             raise LookupError(f"no indicator matches {query!r}{hint}")
@@ -104,27 +99,36 @@ def resolve_indicators(wanted: Iterable[str], db: Db = None) -> list[str]:
 
 def metrics(db: Db = None, *, indicators: Iterable[str] | None = None,
             park: str | None = None, period: str | None = None, status: str | None = None) -> pd.DataFrame:
-    """Every extracted figure with its provenance; a masked figure's value reads `masked`, never 0 or blank.
+    """Every extracted figure with its provenance; a masked figure has no value and `masked` true (the text
+    table on the screen writes `masked` in its value cell), never 0.
 
     `period` is a year (matched against the year the period resolves to) or a period as written
     (1-10月, 今年**月).
     """
     store = store_of(db)
-    frame = mentions(store)
-    if indicators is not None:
-        frame = frame[frame["indicator"].isin(resolve_indicators(indicators, store))]
-    if park:
-        frame = frame[frame["park"] == park]
-    if status:
-        frame = frame[frame["status"] == status]
-    if period:
-        year = period.isascii() and period.isdigit()
-        frame = frame[frame["period_year"] == int(period)] if year else frame[frame["period"] == period]
-    frame = frame.assign(value=[MASKED if masked else value for masked, value in zip(
-        frame["masked"], frame["value"], strict=True)])
-    columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "role", "qualifier",
+    year = bool(period) and period.isascii() and period.isdigit()
+    frame = queries.mentions(store, indicators=None if indicators is None else resolve_indicators(indicators, store),
+                             park=park or None, status=status or None, period_year=int(period) if year else None,
+                             period=period if period and not year else None)
+    masked = frame["masked"].eq(1)
+    frame = frame.assign(masked=masked, value=frame["value"].astype("float64").where(~masked))
+    columns = ["park", "document", "section_path", "indicator", "text", "value", "unit", "masked", "role", "qualifier",
                "status", "period", "period_year", "sentence", "start", "end"]
     return frame[columns].set_index("park")
+
+
+def targets(db: Db = None, *, park: str | None = None, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """Plans against outcomes (the target_outcomes view): per park, indicator and year the target, the actual
+    reported for that year, achieved_pct and outcome; masked on either side stays masked."""
+    store = store_of(db)
+    frame = queries.target_outcomes(store)
+    for column in ("target_masked", "target_growth_masked", "actual_masked", "actual_growth_masked"):
+        frame[column] = frame[column].astype("boolean")
+    if park is not None:
+        frame = frame[frame["park"] == park]
+    if indicators is not None:
+        frame = frame[frame["indicator"].isin(resolve_indicators(indicators, store))]
+    return frame.reset_index(drop=True)
 
 
 def unmapped_indicators(db: Db = None) -> pd.DataFrame:

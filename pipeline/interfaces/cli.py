@@ -4,17 +4,20 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from importlib.metadata import version
 from pathlib import Path
 
 from tqdm import tqdm
 
-from parksum.process.manifest import MANIFEST_NAME, Manifest, ManifestError
+from parksum.process.batch import Engine, Job, Outcome, Writer, default_workers, plan, run, store_writer
+from parksum.process.manifest import Manifest, ManifestError
 from parksum.process.runner import STRUCTURE, Pipeline
 from parksum.text.doc import Document
-from parksum.text.loaders import LoadError, iter_files
+from parksum.text.loaders import Limits, LoadError, shown
 
 log = logging.getLogger("parksum")
 
@@ -29,6 +32,7 @@ value, stored with the section and character span it came from.
 EXAMPLES = """\
 examples:
   parksum ingest corpus/                     store every .txt/.docx/.pdf under corpus/ in parks.db
+  parksum ingest uploads/ --report out.json  the outcome of every file, as JSON
   parksum ingest report.docx --park 高新园 --year 2023
   parksum summary                            documents and sections per kind in parks.db
   parksum outline corpus/000_92d85f14430dc49d.txt
@@ -52,9 +56,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    errors: tuple[type[Exception], ...] = (ManifestError, FileNotFoundError)  # a bad manifest, a missing corpus
+    if "db" in args:  # a command on the store (which it imports anyway): a store it cannot open is a message
+        from parksum.store import StoreError
+
+        errors = (*errors, StoreError)
     try:
         return args.handler(args)
-    except (ManifestError, FileNotFoundError) as exc:  # a bad manifest, a missing database or corpus
+    except errors as exc:
         log.error("%s", exc)
         return EXIT_USAGE
     except BrokenPipeError:  # output piped into `head` and closed early
@@ -72,13 +81,20 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = _command(commands, "ingest", cmd_ingest, "process files and store them in the database",
                       "parksum ingest corpus/\n  parksum ingest a.txt b.pdf --park 高新园 --year 2022 --db parks.db",
                       "Each file is stored whole or not at all. The same content ingested twice is stored\n"
-                      "once; --replace processes it again. Exit status: 0 when every file was stored,\n"
-                      "1 when some failed (they are listed at the end), 2 on usage errors.")
+                      "once; --replace processes it again. Every file has an outcome: stored, unchanged,\n"
+                      "replaced or failed with its reason (unreadable, an unread type, a link to nothing,\n"
+                      "a special file, past a limit of parksum/text/data/limits.toml). Exit status: 0 when\n"
+                      "every file was stored (or unchanged), 1 when some failed (they are listed at the end),\n"
+                      "2 on usage errors.")
     _inputs(ingest)
     _tags(ingest)
     _db(ingest)
     ingest.add_argument("--replace", action="store_true", help="re-process documents already stored")
     _no_ner(ingest)
+    _batch(ingest)
+    ingest.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                        help="run the work on this Dask cluster (pip install 'parksum[distributed]'); "
+                             "documents are still written here, by this process")
 
     extract = _command(commands, "extract", cmd_extract, "write one JSON file per document (no database)",
                        "parksum extract corpus/*.txt --out out/",
@@ -88,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     _tags(extract)
     extract.add_argument("--out", required=True, type=Path, metavar="DIR", help="folder for the JSON files")
     _no_ner(extract)
+    _batch(extract)
 
     outline = _command(commands, "outline", cmd_outline, "print a document's outline tree",
                        "parksum outline corpus/002_8f1f4c12a115cc13.txt",
@@ -95,18 +112,27 @@ def build_parser() -> argparse.ArgumentParser:
                        "(achievements, problems, plans, other).")
     outline.add_argument("file", type=Path, help="a .txt, .docx or .pdf file")
 
+    migrate = _command(commands, "migrate", cmd_migrate, "bring a database written by an older release up to date",
+                       "parksum migrate --db parks.db",
+                       "Alters the tables in place and recreates the views and the search index (ingest does\n"
+                       "the same before it stores anything). Read commands never write: on an older\n"
+                       "database they ask for this first.")
+    _db(migrate)
+
     summary = _command(commands, "summary", cmd_summary, "count what the database holds",
                        "parksum summary --db parks.db", "Documents per park and sections per kind.")
     _db(summary)
 
     compare = _command(commands, "compare", cmd_compare, "compare parks on indicators",
                        "parksum compare --indicator 规上工业总产值 tax_revenue --format xlsx --out compare.xlsx",
-                       "One row per park, per indicator its value, unit, growth (%) and period. An indicator\n"
+                       "One row per park, per indicator its value, unit, masked flag, growth (%), year and\n"
+                       "status (--long: one row per park and indicator). Values are numbers; a masked one\n"
+                       "is empty with its masked flag true. An indicator\n"
                        "is a canonical id (tax_revenue), a canonical name (税收), any alias in\n"
                        "extractors/data/indicators.csv (实缴税金) or a phrase as written in the documents.\n"
                        "Without --status the actual figure is shown, else the forecast, else the target;\n"
-                       "without --period the latest year. Masked figures read \"masked\", figures a park\n"
-                       "does not report are empty. Conflicting figures: see `parksum report` or the\n"
+                       "without --period the latest year. Figures a park does not report are empty.\n"
+                       "Conflicting figures: see `parksum report` or the\n"
                        "fact_conflicts view.")
     compare.add_argument("--indicator", nargs="+", required=True, metavar="ID_OR_NAME",
                          help="indicators to compare, as columns")
@@ -115,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
                          help="output format (default: table; xlsx needs --out)")
     compare.add_argument("--sources", action="store_true", help="add each figure's source sentence")
+    compare.add_argument("--long", action="store_true", help="one row per park and indicator (tidy long format)")
     compare.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
     _db(compare)
 
@@ -132,6 +159,19 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--format", choices=("table", "csv", "json"), default="table")
     metrics.add_argument("--sentence", action="store_true", help="show the source sentence in the table too")
     _db(metrics)
+
+    targets = _command(commands, "targets", cmd_targets, "set parks' targets against their outcomes",
+                       "parksum targets --park 金属智造园 --format csv --out targets.csv",
+                       "One row per park, indicator and year a document sets a target for (status target:\n"
+                       "2023年力争规上工业总产值达到150亿元): the target, the actual reported for that year\n"
+                       "(usually in the next year's summary), achieved % and the outcome: met, missed,\n"
+                       "masked (either side masked), not comparable, or no actual reported.")
+    targets.add_argument("--park", help="one park")
+    targets.add_argument("--indicator", nargs="+", metavar="ID_OR_NAME", help="only these indicators")
+    targets.add_argument("--format", choices=("table", "csv", "json", "xlsx"), default="table",
+                         help="output format (default: table; xlsx needs --out)")
+    targets.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of the screen")
+    _db(targets)
 
     unmapped = _command(commands, "unmapped", cmd_unmapped, "list indicator phrases the lexicon does not map",
                         "parksum unmapped --db parks.db",
@@ -154,24 +194,51 @@ def build_parser() -> argparse.ArgumentParser:
 
     report = _command(commands, "report", cmd_report, "write the comparison report (HTML, XLSX)",
                       "parksum report --out report.html --xlsx report.xlsx",
-                      "report.html is one self-contained file that opens offline: per indicator a table\n"
-                      "and a bar chart across parks with each figure's source sentence, a coverage matrix\n"
-                      "(facts per park and indicator, and how many are masked), conflicting figures, and\n"
-                      "each park's outline profile. --xlsx adds a workbook with sheets 事实 (facts),\n"
-                      "对比 (comparison), 遮蔽值 (masked values) and 冲突 (conflicts).")
+                      "report.html is one self-contained page that opens offline: contents, a summary of\n"
+                      "parks x key indicators with coverage, targets against outcomes, per canonical\n"
+                      "indicator a table with each figure's source sentence (and a chart where two parks\n"
+                      "give numbers), conflicting figures with their reason, outline profiles, and an\n"
+                      "appendix of unmapped phrases. --xlsx adds a workbook with sheets facts, compare,\n"
+                      "targets, masked_values, conflicts and legend (each column key in Chinese).")
     report.add_argument("--out", required=True, type=Path, metavar="HTML", help="the HTML file to write")
     report.add_argument("--xlsx", type=Path, metavar="XLSX", help="also write this workbook")
     _db(report)
 
     browse = _command(commands, "browse", cmd_browse, "explore the database in Datasette, read-only",
                       "parksum browse --db parks.db --port 8001",
-                      "Opens the SQLite database in Datasette (immutable mode: nothing can be changed),\n"
-                      "with a description of every table and view, full-text search on sections and\n"
-                      "canned queries: facts by indicator, masked values by park, conflicts.\n"
+                      "Serves the live SQLite database in Datasette, read-only (documents ingested\n"
+                      "meanwhile show on the next page load; only GET and HEAD are answered), with a\n"
+                      "description of every table and view, full-text search on sections and canned\n"
+                      "queries: facts by indicator, masked values by park, conflicts, search_sections\n"
+                      "(terms of any length, 厂房 too).\n"
                       "Stop it with Ctrl-C.")
     browse.add_argument("--port", type=int, default=8001, help="port to serve on (default: 8001)")
     browse.add_argument("--no-open", action="store_true", help="do not open a web browser")
     _db(browse)
+    serve = _command(commands, "serve", cmd_serve, "run the upload service and the analysts' pages",
+                     "parksum serve --db parks.db --port 8000",
+                     "A web application on http://HOST:PORT/: upload batches of files (page or\n"
+                     "POST /api/batches), watch them processed by background workers, read documents,\n"
+                     "metrics, the report and search; JSON API described at /openapi.json. Uploads\n"
+                     "need a token (parksum tokens create NAME). Uploaded files are kept as received in\n"
+                     "--uploads (default: beside the database). Needs the `serve` extra:\n"
+                     "pip install 'parksum[serve]'. Stop it with Ctrl-C.")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, default=2, help="processes that read uploads (default: 2)")
+    serve.add_argument("--uploads", type=Path, metavar="DIR",
+                       help="where uploads are kept (default: $PARKSUM_UPLOADS, else DB-uploads/ beside the database)")
+    serve.add_argument("--read-token", action="store_true", help="reading needs a token too (default: open)")
+    _no_ner(serve)
+    _db(serve)
+    tokens = _command(commands, "tokens", cmd_tokens, "create, list or revoke the service's upload tokens",
+                      "parksum tokens create 高新园办公室",
+                      "  create NAME   print a new token (shown once; only its hash is stored)\n"
+                      "  list          every token: id, name, created, revoked\n"
+                      "  revoke NAME   revoke the tokens with this name (or id)")
+    tokens.add_argument("action", choices=("create", "list", "revoke"))
+    tokens.add_argument("name", nargs="?", help="create, revoke: the token's name (revoke: or its id)")
+    _db(tokens)
     parks = _command(commands, "parks", cmd_parks, "list the parks with their aliases; merge or rename them",
                      "parksum parks merge 扬州经开区 扬州经济技术开发区",
                      "Without an action: one line per park with its documents and the other ways it is\n"
@@ -258,47 +325,84 @@ def _no_ner(parser: argparse.ArgumentParser) -> None:
                         help="rules only: skip the NER model (spaCy is then not even imported)")
 
 
-def _process(args: argparse.Namespace, handle: Callable[[Document], str]) -> int:
-    """Run the pipeline over the inputs with a progress bar; list failures at the end."""
+def _batch(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--workers", type=_positive, metavar="N",
+                        help=f"processes that read and extract (default: $PARKSUM_WORKERS or every core, here "
+                             f"{default_workers()})")
+    parser.add_argument("--report", type=Path, metavar="JSON", help="write every file's outcome to this JSON file")
+    declared = Limits.declared()
+    parser.add_argument("--max-mb", type=float, metavar="MB",
+                        help=f"refuse files larger than this (default: {declared.max_file_mb:g})")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help=f"fail a document that takes longer (default: {declared.seconds_per_document:g})")
+
+
+def _positive(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of 1 or more")
+    return int(value)
+
+
+def _process(args: argparse.Namespace, write: Writer) -> int:
+    """Run the batch with a progress bar counting characters; list failures and a summary at the end."""
+    if args.report is not None and not args.report.parent.is_dir():
+        log.error("--report %s: no folder %s", args.report, args.report.parent)
+        return EXIT_USAGE
+    workers = args.workers or int(os.environ.get("PARKSUM_WORKERS") or default_workers())
+    limits = Limits.declared()
+    limits = replace(limits, max_file_mb=args.max_mb or limits.max_file_mb,
+                     seconds_per_document=args.time_limit or limits.seconds_per_document)
     manifest = Manifest.for_inputs(args.paths, args.manifest, args.park, args.year)
-    files = list(iter_files(args.paths, skip=(MANIFEST_NAME,)))
-    if not files:
+    jobs = plan(args.paths, manifest, limits)
+    if not jobs:
         log.error("no files found")
         return EXIT_SOME_FAILED
-    pipeline = Pipeline(ner=args.ner)
-    failures: list[LoadError] = []
+    to_do = sum(1 for job in jobs if not job.refused)
+    engine = Engine(ner=args.ner, limits=limits, workers=min(workers, max(to_do, 1)),
+                    scheduler=getattr(args, "scheduler", None))
     quiet = args.quiet > 0
-    with tqdm(files, unit="file", disable=True if quiet else None, file=sys.stderr) as bar:
-        for path in bar:
-            bar.set_postfix_str(path.name[:30])
-            try:
-                doc = pipeline.process_file(path, manifest.tags(path))
-            except LoadError as error:
-                failures.append(error)
-                if not quiet:
-                    tqdm.write(f"failed     {path}: {error.reason}", file=sys.stderr)
-                continue
-            status = handle(doc)
-            if not quiet:
-                tqdm.write(f"{status:10s} {path}")
+    # characters, estimated from each file's size until it is read: the ETA holds from the first file
+    with tqdm(total=sum(job.estimated_characters for job in jobs), unit="char", unit_scale=True,
+              disable=True if quiet else None, file=sys.stderr) as bar:
+
+        def progress(job: Job, outcome: Outcome) -> None:
+            bar.total += outcome.characters - job.estimated_characters
+            bar.update(outcome.characters)
+            if quiet:
+                return
+            if outcome.failed:
+                tqdm.write(f"failed     {outcome.path}: {outcome.reason}", file=sys.stderr)
+            else:
+                tqdm.write(f"{outcome.status:10s} {outcome.path}")
+
+        try:
+            report = run(jobs, write, engine, progress)
+        except RuntimeError as error:  # no Dask for --scheduler
+            log.error("%s", error)
+            return EXIT_USAGE
     if manifest.unlisted:
         log.warning("%d files are in no manifest (tagged from their text only):\n%s", len(manifest.unlisted),
-                    "\n".join(f"  {path}" for path in manifest.unlisted))
+                    "\n".join(f"  {shown(path)}" for path in manifest.unlisted))
+    if args.report is not None:
+        args.report.write_text(json.dumps(report.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    failures = report.failures
     if failures:
-        log.error("%d of %d files failed:\n%s", len(failures), len(files),
-                  "\n".join(f"  {error.path}: {error.reason}" for error in failures))
-        return EXIT_SOME_FAILED
-    return EXIT_OK
+        log.error("%d of %d files failed:\n%s", len(failures), len(jobs),
+                  "\n".join(f"  {o.path}: {o.reason}" for o in failures))
+    if not quiet:
+        print(report.summary_line())
+    return EXIT_SOME_FAILED if failures else EXIT_OK
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
     from parksum.store import Store
 
     store = Store(args.db, write=True)
+    write_to_store = store_writer(store, args.replace)
 
-    def ingest(doc: Document) -> str:
+    def ingest(doc: Document) -> tuple[str, int | None]:
         _report_disagreement(doc)
-        return store.ingest(doc, replace=args.replace).status
+        return write_to_store(doc)
 
     status = _process(args, ingest)
     _print_summary(store.summary())
@@ -321,7 +425,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
     written: set[str] = set()
 
-    def write(doc: Document) -> str:
+    def write(doc: Document) -> tuple[str, int | None]:
         # two uploads named alike in different folders (2022/总结.txt, 2023/总结.txt) get two files
         stem, n = Path(doc.name).stem, 1
         while f"{stem}.json" in written:
@@ -330,7 +434,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         written.add(f"{stem}.json")
         target = args.out / f"{stem}.json"
         target.write_text(json.dumps(doc.to_contract(), ensure_ascii=False, indent=1), encoding="utf-8")
-        return "written"
+        return "written", None
 
     return _process(args, write)
 
@@ -352,6 +456,14 @@ def cmd_outline(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from parksum.store import SCHEMA_VERSION, Store
+
+    Store(args.db, write=True)
+    print(f"schema version {SCHEMA_VERSION}, views and search index up to date")
+    return EXIT_OK
+
+
 def cmd_summary(args: argparse.Namespace) -> int:
     from parksum.store import Store
 
@@ -360,13 +472,17 @@ def cmd_summary(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from parksum.analyst.compare import compare, write
+    from parksum.analyst.compare import compare, compare_long, write
 
     if args.format == "xlsx" and args.out is None:
         log.error("--format xlsx needs --out FILE")
         return EXIT_USAGE
     try:
-        table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
+        if args.long:
+            table = compare_long(args.indicator, args.db, period=args.period, status=args.status)
+            table = table if args.sources else table.drop(columns="source")
+        else:
+            table = compare(args.indicator, args.db, period=args.period, status=args.status, sources=args.sources)
     except LookupError as error:
         log.error("%s", error.args[0])
         return EXIT_USAGE
@@ -374,7 +490,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         log.warning("no parks in the database yet: tag uploads (--park, manifest.csv) or ingest documents that "
                     "name their park; `parksum parks` lists them")
         return EXIT_SOME_FAILED
-    if table.isna().all().all():
+    if table.filter(regex="(^| )status$").isna().all().all():  # every park's fact is missing
         log.warning("no park reports %s%s%s", ", ".join(args.indicator),
                     f" for {args.period}" if args.period else "", f" as {args.status}" if args.status else "")
         return EXIT_SOME_FAILED
@@ -402,6 +518,31 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         table = table.drop(columns=[c for c in ("start", "end", "period_year") if c in table]
                            + ([] if args.sentence else ["sentence"]))
     write(table, args.format)
+    return EXIT_OK
+
+
+def cmd_targets(args: argparse.Namespace) -> int:
+    from parksum.analyst.compare import write
+    from parksum.analyst.facts import targets
+
+    if args.format == "xlsx" and args.out is None:
+        log.error("--format xlsx needs --out FILE")
+        return EXIT_USAGE
+    try:
+        table = targets(args.db, park=args.park, indicators=args.indicator)
+    except LookupError as error:
+        log.error("%s", error.args[0])
+        return EXIT_USAGE
+    if table.empty:
+        log.warning("no targets%s: a target is a figure with status target and a year (2023年力争…达到…)",
+                    f" for {args.park}" if args.park else "")
+        return EXIT_SOME_FAILED
+    if args.format == "table":
+        table = table[["park", "indicator", "year", "target_text", "target_growth", "actual_text", "actual_growth",
+                       "achieved_pct", "outcome"]]
+    write(table, args.format, args.out)
+    if args.out is not None:
+        print(f"written {args.out}")
     return EXIT_OK
 
 
@@ -449,6 +590,48 @@ def cmd_browse(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    try:
+        import uvicorn
+
+        from parksum.interfaces.web.app import Settings, create_app, default_uploads
+    except ImportError as error:
+        log.error("parksum serve needs the serve extra (pip install 'parksum[serve]'): %s", error)
+        return EXIT_USAGE
+    from parksum.store import database_url
+
+    url = database_url(args.db)
+    uploads = args.uploads or Path(os.environ.get("PARKSUM_UPLOADS") or default_uploads(url))
+    app = create_app(Settings(url, uploads, workers=args.workers, read_token=args.read_token, ner=args.ner))
+    print(f"parksum serving {url} on http://{args.host}:{args.port}/ (uploads kept in {uploads})")
+    uvicorn.run(app, host=args.host, port=args.port, log_level="warning" if args.quiet else "info")
+    return EXIT_OK
+
+
+def cmd_tokens(args: argparse.Namespace) -> int:
+    from parksum.store import Store, uploads
+
+    if args.action != "list" and not args.name:
+        log.error("tokens %s needs a NAME", args.action)
+        return EXIT_USAGE
+    store = Store(args.db, write=args.action == "create")
+    if args.action == "create":
+        print(uploads.create_token(store.engine, args.name))
+    elif args.action == "revoke":
+        revoked = uploads.revoke_token(store.engine, args.name)
+        if not revoked:
+            log.error("no live token named %s", args.name)
+            return EXIT_USAGE
+        print(f"revoked {revoked} token{'s' if revoked > 1 else ''}")
+    else:
+        for row in uploads.tokens(store.engine):
+            revoked = f"  revoked {row['revoked_at']:%Y-%m-%d %H:%M}" if row["revoked_at"] else ""
+            print(f"{row['id']:4d}  {row['name']}  created {row['created_at']:%Y-%m-%d %H:%M}{revoked}")
+    return EXIT_OK
 
 
 def _print_summary(summary: dict) -> None:

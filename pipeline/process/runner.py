@@ -14,7 +14,7 @@ from pathlib import Path
 
 from parksum.process.manifest import MANIFEST_NAME, NO_TAGS, Tags
 from parksum.text.doc import Document
-from parksum.text.loaders import LoadedText, LoadError, iter_files, load
+from parksum.text.loaders import Limits, LoadedText, LoadError, iter_files, load, shown
 
 Component = Callable[[Document], Document]
 # What an outline needs; `parksum outline` runs only these.
@@ -29,10 +29,12 @@ def pipeline_config() -> dict:
 class Pipeline:
     """`components`: names from pipeline.toml (default: all, in order). `ner`: whether the entity
     component uses the trained NER model (None: as pipeline.toml says); without it spaCy is never
-    imported."""
+    imported. `limits`: bounds on reading a file (default: parksum/text/data/limits.toml)."""
 
-    def __init__(self, components: Iterable[str] | None = None, *, ner: bool | None = None) -> None:
+    def __init__(self, components: Iterable[str] | None = None, *, ner: bool | None = None,
+                 limits: Limits | None = None) -> None:
         config = pipeline_config()
+        self.limits = limits or Limits.declared()
         self.names = list(components if components is not None else config["pipeline"]["components"])
         unknown = [name for name in self.names if name not in config["components"]]
         if unknown:
@@ -50,12 +52,12 @@ class Pipeline:
         return doc
 
     def make_doc(self, loaded: LoadedText, tags: Tags = NO_TAGS) -> Document:
-        doc = Document(text=loaded.text, name=loaded.path.name, park=tags.park, year=tags.year,
+        doc = Document(text=loaded.text, name=shown(loaded.path.name), park=tags.park, year=tags.year,
                        encoding=loaded.encoding, sha256=loaded.sha256, sources=loaded.sources)
         return self(doc)
 
     def process_file(self, path: Path | str, tags: Tags = NO_TAGS) -> Document:
-        return self.make_doc(load(path), tags)
+        return self.make_doc(load(path, self.limits), tags)
 
     def pipe(self, paths: Iterable[Path | str], tags_for: Callable[[Path], Tags] = lambda _: Tags(),
              ) -> Iterator[Document | LoadError]:

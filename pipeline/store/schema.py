@@ -95,7 +95,7 @@ class MetricRow(Base):
     start: Mapped[int] = mapped_column(Integer)  # span of `text` in documents.text
     end: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(String(100))  # as written: **亿元, 83%, 第二, 5-10家
-    indicator: Mapped[str | None] = mapped_column(String(200))  # the phrase naming what is measured
+    indicator: Mapped[str | None] = mapped_column(String(200), index=True)  # the phrase naming what is measured
     indicator_id: Mapped[str | None] = mapped_column(ForeignKey("indicators.id"), index=True)
     role: Mapped[str] = mapped_column(String(20))  # value count growth share multiple rank completion
     masked: Mapped[bool] = mapped_column(Boolean)
@@ -158,12 +158,20 @@ def _metadata_from_the_text(conn: Connection) -> None:
     conn.exec_driver_sql("INSERT INTO park_aliases (alias, park_id) SELECT name, id FROM parks")
 
 
+def _index_indicator_phrases(conn: Connection) -> None:
+    """compare and metrics find an indicator's figures by its phrase (or its id) in the index, not by a scan."""
+    conn.exec_driver_sql("CREATE INDEX IF NOT EXISTS ix_metrics_indicator ON metrics (indicator)")
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     1: lambda conn: None,  # parks, documents, sections
     2: lambda conn: None,  # indicators, metrics, placeholders (new tables only)
     3: lambda conn: None,  # entities (a new table only)
     4: _index_with_documents,
     5: _metadata_from_the_text,  # documents: park_in_text, year_in_text, period; metrics: threshold; park_aliases
+    6: lambda conn: None,  # views only (refreshed by every migration): dimensions of facts, target_outcomes
+    7: lambda conn: None,  # upload_batches, upload_files, api_tokens (store.uploads; new tables only)
+    8: _index_indicator_phrases,
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 

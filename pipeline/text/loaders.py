@@ -1,22 +1,32 @@
 """Read uploaded summaries (.txt in any common Chinese encoding, .docx, .doc, .pdf) into text.
 
 A file that cannot be read raises `LoadError` with a one-line reason; the caller lists
-it and goes on with the rest of the batch. A folder yields every file it holds, so that a
-file of a kind parksum does not read (.wps, .xls, an image) is listed with its reason,
-never skipped in silence.
+it and goes on with the rest of the batch. A folder yields every entry it holds but its
+subfolders, so that a file of a kind parksum does not read (.wps, .xls, an image), a link
+that leads nowhere or in a loop, a link to a folder and a special file (a FIFO, a device)
+are listed with their reason, never skipped in silence. Hostile files fail too: past the
+bounds of data/limits.toml, a .docx that unpacks too far (a zip bomb) or declares XML
+entities.
 """
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import logging
+import os
 import re
 import shutil
+import stat
 import subprocess
+import tomllib
 import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from xml.parsers import expat
 
 from parksum.text.clean import traditional_to_simplified
 from parksum.text.word import Segment, read_docx
@@ -34,13 +44,37 @@ DOC_READERS = (("antiword", "-m", "UTF-8.txt", "-w", "0"), ("soffice", "--headle
 _CANDIDATE_ENCODINGS = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
 
 
+def shown(path: Path | str) -> str:
+    """A path as it can be printed and stored: bytes of a name that are not UTF-8 (kept by Python as
+    surrogates) shown as \\xff escapes, never a UnicodeEncodeError."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 class LoadError(Exception):
     """A file that cannot be turned into text."""
 
     def __init__(self, path: Path | str, reason: str) -> None:
-        super().__init__(f"{path}: {reason}")
+        super().__init__(f"{shown(path)}: {reason}")
         self.path = Path(path)
         self.reason = reason
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Bounds on the work one file may cause (data/limits.toml says what each is for)."""
+
+    max_file_mb: float
+    max_characters: int
+    seconds_per_document: float
+    max_docx_unpacked_mb: float
+    max_docx_ratio: float
+
+    @classmethod
+    @cache
+    def declared(cls) -> Limits:
+        """The bounds data/limits.toml declares."""
+        return cls(**tomllib.loads(resources.files("parksum.text").joinpath("data", "limits.toml")
+                                   .read_text(encoding="utf-8")))
 
 
 @dataclass(frozen=True)
@@ -61,43 +95,79 @@ IGNORE_MARK = ".parksum-ignore"
 
 
 def iter_files(paths: Iterable[Path | str], skip: Iterable[str] = ()) -> Iterator[Path]:
-    """Files named, and every file found recursively in folders named, in order; `skip` names files
-    that are not uploads (manifest.csv). A folder holding IGNORE_MARK holds annotations, not documents."""
+    """Paths named, and every entry but a folder found recursively in folders named (links to folders
+    inside them included, not followed), in order; `skip` names files that are not uploads
+    (manifest.csv). A folder holding IGNORE_MARK holds annotations, not documents."""
     skip = {*skip, IGNORE_MARK}
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            ignored = [m.parent for m in path.rglob(IGNORE_MARK)]
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.name not in skip
-                              and not any(p.is_relative_to(d) for d in ignored))
+            found = []
+            for folder, folders, names in os.walk(path):
+                if IGNORE_MARK in names:
+                    folders.clear()
+                    continue
+                folders.sort()
+                found += [Path(folder, name) for name in names if name not in skip]
+                found += [Path(folder, name) for name in folders if os.path.islink(os.path.join(folder, name))]
+            yield from sorted(found)
         else:
             yield path
 
 
-def load(path: Path | str) -> LoadedText:
-    path = Path(path)
-    if not path.exists():
-        raise LoadError(path, "no such file")
-    if path.is_dir():
-        raise LoadError(path, "is a folder")
+def check_file(path: Path | str, limits: Limits | None = None) -> int:
+    """The size of a file parksum may read, else LoadError saying why not: missing, a folder, a link
+    that leads nowhere or in a loop, a special file (reading a FIFO would wait forever), a type it
+    does not read, or larger than the limit. Nothing is opened."""
+    path, limits = Path(path), limits or Limits.declared()
+    try:
+        info = path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise LoadError(path, "a symbolic link in a loop") from None
+        if path.is_symlink():
+            raise LoadError(path, f"a symbolic link to nothing ({shown(os.readlink(path))} does not exist)") from None
+        raise LoadError(path, "no such file" if exc.errno == errno.ENOENT else exc.strerror or str(exc)) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise LoadError(path, "a link to a folder (not followed: name the folder itself)" if path.is_symlink()
+                        else "is a folder")
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a socket" if stat.S_ISSOCK(info.st_mode) else "a device"
+        raise LoadError(path, f"not a regular file ({kind})")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED:
-        raise LoadError(path, f"unsupported file type '{suffix or path.name}' (parksum reads .txt, .docx, .doc "
-                              "and .pdf: save it in one of these)")
-    data = path.read_bytes()
+        raise LoadError(path, f"unsupported file type '{shown(suffix or path.name)}' (parksum reads .txt, .docx, "
+                              ".doc and .pdf: save it in one of these)")
+    if info.st_size > limits.max_file_mb * 2**20:
+        raise LoadError(path, f"{info.st_size / 2**20:.0f} MB, over the limit of {limits.max_file_mb:g} MB "
+                              "(max_file_mb)")
+    return info.st_size
+
+
+def load(path: Path | str, limits: Limits | None = None) -> LoadedText:
+    path, limits = Path(path), limits or Limits.declared()
+    check_file(path, limits)
+    suffix = path.suffix.lower()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LoadError(path, f"cannot read ({exc.strerror or exc})") from None
     if not data.strip():
         raise LoadError(path, "empty file")
     sources: tuple[Segment, ...] = ()
     if suffix == ".txt":
         text, encoding = decode_text(path, data)
     elif suffix == ".docx":
-        (text, sources), encoding = _read_docx(path), "docx"
+        (text, sources), encoding = _read_docx(path, limits), "docx"
     elif suffix == ".doc":
-        text, encoding = _read_doc(path), "doc"
+        text, encoding = _read_doc(path, limits), "doc"
     else:
         text, encoding = _read_pdf(path), "pdf"
     if not text.strip():
         raise LoadError(path, "no text in file")
+    if len(text) > limits.max_characters:
+        raise LoadError(path, f"{len(text):,} characters, over the limit of {limits.max_characters:,} "
+                              "(max_characters)")
     return LoadedText(path, text, encoding, sources)
 
 
@@ -111,10 +181,12 @@ def decode_text(path: Path, data: bytes) -> tuple[str, str]:
         if data.startswith(bom):
             return _strict(path, data, encoding), encoding
     try:
-        return data.decode("utf_8"), "utf_8"
+        text = data.decode("utf_8")
+        if "\x00" not in text:  # NUL bytes decode as UTF-8 but are no text
+            return text, "utf_8"
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            log.warning("%s: the last character is cut short; decoded without it", path)
+            log.warning("%s: the last character is cut short; decoded without it", shown(path))
             return data[:exc.start].decode("utf_8"), "utf_8"
     candidates = [_decoded(data, encoding) for encoding in ("utf_16_le", "utf_16_be")]
     from charset_normalizer import from_bytes
@@ -144,6 +216,14 @@ def _chinese_share(text: str) -> float:
     return chinese / len(chars) if chars else 0.0
 
 
+_NOISE = re.compile(r"[\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _noise_share(text: str) -> float:
+    """Share of undecodable and control characters: what bytes that are no text read as."""
+    return len(_NOISE.findall(text)) / len(text) if text else 0.0
+
+
 def _common_share(text: str) -> float:
     """Share of Chinese characters among the 3,755 most common (GB2312's first level; a traditional form
     counts as its simplified one): a wrong decoding gives a text of rare characters."""
@@ -159,12 +239,13 @@ def _strict(path: Path, data: bytes, encoding: str) -> str:
         raise LoadError(path, f"undecodable as {encoding} at byte {exc.start}") from None
 
 
-def _read_docx(path: Path) -> tuple[str, tuple[Segment, ...]]:
+def _read_docx(path: Path, limits: Limits) -> tuple[str, tuple[Segment, ...]]:
     """Paragraphs with their list labels, and tables, in document order (parksum.text.word)."""
     import docx
 
     if not zipfile.is_zipfile(path):
         raise LoadError(path, "not a valid .docx (encrypted, or not a Word 2007+ file)")
+    _check_package(path, limits)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises several types for broken packages
@@ -172,7 +253,63 @@ def _read_docx(path: Path) -> tuple[str, tuple[Segment, ...]]:
     return read_docx(document)
 
 
-def _read_doc(path: Path) -> str:
+# A part unpacking to less than this is not judged by its ratio: small runs of repeated XML pack very well.
+_RATIO_FROM_BYTES = 2**20
+
+
+def _check_package(path: Path, limits: Limits) -> None:
+    """Refuse a .docx that unpacks past the limits (a zip bomb) or whose XML declares a document type:
+    Word never writes one, and its entities are how XML expands a few bytes into gigabytes."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+            unpacked = sum(part.file_size for part in parts)
+            if unpacked > limits.max_docx_unpacked_mb * 2**20:
+                raise LoadError(path, f"unpacks to {unpacked / 2**20:,.0f} MB, over the limit of "
+                                      f"{limits.max_docx_unpacked_mb:g} MB (max_docx_unpacked_mb): a zip bomb?")
+            for part in parts:
+                ratio = part.file_size / max(part.compress_size, 1)
+                if part.file_size > _RATIO_FROM_BYTES and ratio > limits.max_docx_ratio:
+                    raise LoadError(path, f"part {part.filename} unpacks {ratio:,.0f} times its size, over the "
+                                          f"limit of {limits.max_docx_ratio:g} (max_docx_ratio): a zip bomb?")
+            for part in parts:
+                if part.filename.endswith((".xml", ".rels")) and _declares_doctype(package, part):
+                    raise LoadError(path, f"part {part.filename} declares an XML document type (entity expansion "
+                                          "refused)")
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError) as exc:
+        raise LoadError(path, f"not a valid .docx ({exc})") from None
+
+
+class _Prolog(Exception):
+    """The XML prolog is over: the root element starts."""
+
+
+def _declares_doctype(package: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
+    """Whether the part's prolog holds a <!DOCTYPE>; parsing stops at the root element's start."""
+    parser = expat.ParserCreate()
+    declared = False
+
+    def doctype(*_: object) -> None:
+        nonlocal declared
+        declared = True
+        raise _Prolog
+
+    def root(*_: object) -> None:
+        raise _Prolog
+
+    parser.StartDoctypeDeclHandler, parser.StartElementHandler = doctype, root
+    with package.open(part) as stream:
+        try:
+            while chunk := stream.read(65536):
+                parser.Parse(chunk, False)
+        except _Prolog:
+            pass
+        except expat.ExpatError:
+            return False  # python-docx says what is wrong with broken XML
+    return declared
+
+
+def _read_doc(path: Path, limits: Limits) -> str:
     """A legacy Word (97–2003) file, by the first reader installed that reads it."""
     readers = [reader for reader in DOC_READERS if shutil.which(reader[0])]
     if not readers:
@@ -181,13 +318,18 @@ def _read_doc(path: Path) -> str:
     reasons = []
     for reader in readers:
         try:
-            done = subprocess.run([*reader, str(path)], capture_output=True, timeout=120, check=False)
+            done = subprocess.run([*reader, str(path)], capture_output=True, timeout=limits.seconds_per_document,
+                                  check=False)
         except subprocess.TimeoutExpired:
-            reasons.append(f"{reader[0]} took over 120 s")
+            reasons.append(f"{reader[0]} took over {limits.seconds_per_document:g} s (seconds_per_document)")
             continue
         text = done.stdout.decode("utf-8", "replace").lstrip("\ufeff")
         if done.returncode == 0 and text.strip():
-            return text
+            if _chinese_share(text) >= 0.3 and _noise_share(text) < 0.05:
+                return text
+            # LibreOffice reads a file it does not recognise as plain text: noise, not a document
+            reasons.append(f"{reader[0]}: no text, only noise")
+            continue
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
         reasons.append(f"{reader[0]}: {said[-1] if said else 'no text'}")
     raise LoadError(path, f"not a readable .doc ({'; '.join(reasons)})")
