@@ -25,10 +25,10 @@ test: install lint
 lint: install
 	$(BIN)/ruff check .
 
-## bench: the rule pipeline against JioNLP's money extractor on the national reports (speed, not a test)
+## bench: `parksum extract` with and without the NER model against a jieba POS pass and JioNLP's money extractor, whole processes over the national reports (speed, not a test)
 bench: install
 	$(BIN)/pip install --quiet -e ".[bench]"
-	$(BIN)/python tests/bench_rules.py
+	$(BIN)/python tests/bench_pipeline.py
 
 ## bench-ner: NER speed, rules alone and the model, on 200,000 characters of the national reports
 bench-ner: install

@@ -68,14 +68,46 @@ class FixedNer:
     def __init__(self, *spans: tuple[int, int, str]) -> None:
         self.spans = [Span(a, b, label, "", False) for a, b, label in spans]
 
-    def __call__(self, text: str) -> list[Span]:
+    def __call__(self, text: str, tokens=None) -> list[Span]:
         return self.spans
+
+
+def members_asked(monkeypatch, members: dict[str, FixedNer]) -> dict[str, list[tuple[int, int]]]:
+    """Make `members` the models (each finds its spans in the sentences it is given); returns the
+    sentences each was asked about."""
+    asked: dict[str, list[tuple[int, int]]] = {name: [] for name in members}
+
+    def model_spans(nlp, text, sentences, features):
+        asked[nlp] += sentences
+        for a, b in sentences:
+            yield [s for s in members[nlp](text) if a <= s.start < b]
+
+    monkeypatch.setattr(ModelNer, "_model_spans", staticmethod(model_spans))
+    return asked
+
+
+SENTENCES = "园区签约十家企业。甲乙丙丁戊己庚。"  # two sentences: [0, 9) and [9, 17)
 
 
 def test_a_name_is_kept_when_two_of_the_three_voters_find_the_same_span_and_label(monkeypatch):
     members = {"a": FixedNer((0, 2, "ORG"), (5, 8, "PLACE")), "b": FixedNer((0, 2, "ORG"), (5, 8, "COMPANY"))}
-    monkeypatch.setattr(ModelNer, "_model_spans", staticmethod(lambda nlp, text: members[nlp](text)))
+    members_asked(monkeypatch, members)
     vote = ModelNer(["a", "b"], min_votes=2, rules=FixedNer((5, 8, "COMPANY"), (9, 11, "PLACE")))
-    assert [(s.start, s.end, s.label) for s in vote("")] == [(0, 2, "ORG"), (5, 8, "COMPANY")]
+    assert [(s.start, s.end, s.label) for s in vote(SENTENCES)] == [(0, 2, "ORG"), (5, 8, "COMPANY")]
     alone = ModelNer(["a"], min_votes=1)
-    assert [(s.start, s.end, s.label) for s in alone("")] == [(0, 2, "ORG"), (5, 8, "PLACE")]
+    assert [(s.start, s.end, s.label) for s in alone(SENTENCES)] == [(0, 2, "ORG"), (5, 8, "PLACE")]
+
+
+def test_the_last_model_is_asked_only_where_its_vote_can_change_what_is_kept(monkeypatch):
+    # The rules and the first model agree on the first sentence and find nothing in the second: the
+    # second model's vote cannot keep or drop a name there.
+    members = {"a": FixedNer((0, 2, "ORG")), "b": FixedNer((0, 2, "ORG"), (10, 12, "PLACE"))}
+    asked = members_asked(monkeypatch, members)
+    vote = ModelNer(["a", "b"], min_votes=2, rules=FixedNer((0, 2, "ORG")))
+    assert [(s.start, s.end) for s in vote(SENTENCES)] == [(0, 2)]
+    assert asked == {"a": [(0, 9), (9, 17)], "b": []}
+    # Where only one of them found a name, the second model decides.
+    asked = members_asked(monkeypatch, members)
+    vote = ModelNer(["a", "b"], min_votes=2, rules=FixedNer((10, 12, "PLACE")))
+    assert [(s.start, s.end) for s in vote(SENTENCES)] == [(0, 2), (10, 12)]
+    assert asked == {"a": [(0, 9), (9, 17)], "b": [(0, 9), (9, 17)]}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from functools import cache
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from parksum import paths
 from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
-from parksum.extractors.ner.segment import mask_pattern
+from parksum.extractors.ner.segment import Token, mask_pattern, pos_tokens
 from parksum.extractors.placeholders import mask_spec
 from parksum.text.clean import traditional_to_simplified
 from parksum.text.doc import Document, Entity
@@ -80,41 +81,87 @@ def load_models(members: tuple[Path, ...] | None = None) -> list | None:
                       "alone (build it with `make model`)", ModelMissingWarning, stacklevel=2)
         return None
     import spacy
+    from thinc.api import use_ops
+    from threadpoolctl import threadpool_limits
 
     import parksum.extractors.ner.features  # noqa: F401  registers the models' tokenizer
 
-    return [spacy.load(path) for path in members]
+    # numpy's BLAS multiplies the models' matrices 2-3 times faster than thinc's default (BLIS) on
+    # these shapes, with the same entities; on one thread, which costs a quarter less CPU than two on
+    # matrices this size and leaves the other cores to other documents (ingest --workers)
+    threadpool_limits(1, user_api="blas")
+    with use_ops("numpy", use_blis=False):
+        return [spacy.load(path) for path in members]
 
 
 class ModelNer:
     """Entities found by vote: each model reads the text sentence by sentence (less names run across
-    clauses), and a span and label found by at least `min_votes` of the models and the rules is kept."""
+    clauses), and a span and label found by at least `min_votes` of the models and the rules is kept.
+    A model is not run on a sentence where its vote can no longer change what is kept."""
 
     def __init__(self, nlps: Sequence, min_votes: int | None = None, rules: RuleNer | None = None) -> None:
         self.nlps, self.rules = nlps, rules
         self.min_votes = min_votes if min_votes is not None else ensemble()["min_votes"]
 
-    def __call__(self, text: str, rule_spans: list[Span] | None = None) -> list[Span]:
-        """`rule_spans`, when the caller has them already, are the rules' vote (not run again)."""
-        if rule_spans is None and self.rules:
-            rule_spans = self.rules(text)
-        voters = [self._model_spans(nlp, text) for nlp in self.nlps] + ([rule_spans] if rule_spans is not None else [])
-        votes = Counter((s.start, s.end, s.label) for spans in voters for s in spans)
-        kept = {(s.start, s.end, s.label): s for spans in voters for s in spans}
-        return sorted((kept[key] for key, n in votes.items() if n >= self.min_votes), key=lambda s: s.start)
+    def __call__(self, text: str, rule_spans: list[Span] | None = None, tokens: list[Token] | None = None,
+                 ) -> list[Span]:
+        """`rule_spans` and `tokens` (jieba's words), when the caller has them already, are not made again:
+        the rules' spans are their vote and, with the words, what the models read."""
+        rules_vote = rule_spans is not None or self.rules is not None
+        tokens = pos_tokens(text) if tokens is None else tokens
+        if rule_spans is None:
+            rule_spans = (self.rules or RuleNer())(text, tokens)
+        sentences = [m.span() for m in SENTENCE.finditer(text)]
+        features = _sentence_features(sentences, rule_spans, tokens)
+        # votes per sentence, so that a model is asked only where its vote still counts
+        votes: list[Counter] = [Counter() for _ in sentences]
+        kept: dict[tuple[int, int, str], Span] = {}
+        if rules_vote:
+            starts = [start for start, _ in sentences]
+            for s in rule_spans:
+                votes[max(0, bisect_right(starts, s.start) - 1)][s.start, s.end, s.label] += 1
+        asked = range(len(sentences))
+        for k, nlp in enumerate(self.nlps):
+            left = len(self.nlps) - k  # this model and those after it
+            if left < self.min_votes:  # a name none has found yet can no longer be kept
+                asked = [i for i in asked if any(self.min_votes - left <= n < self.min_votes
+                                                 for n in votes[i].values())]
+            for i, spans in zip(asked, self._model_spans(nlp, text, [sentences[i] for i in asked],
+                                                         [features[i] for i in asked]), strict=True):
+                for s in spans:
+                    votes[i][s.start, s.end, s.label] += 1
+                    kept[s.start, s.end, s.label] = s
+        if rules_vote:
+            kept |= {(s.start, s.end, s.label): s for s in rule_spans}
+        return sorted((kept[key] for counted in votes for key, n in counted.items() if n >= self.min_votes),
+                      key=lambda s: s.start)
 
     @staticmethod
-    def _model_spans(nlp, text: str) -> list[Span]:
-        sentences = [(m.start(), m.group()) for m in SENTENCE.finditer(text)]
-        spans = []
-        for (offset, _), doc in zip(sentences, nlp.pipe(p for _, p in sentences), strict=True):
+    def _model_spans(nlp, text: str, sentences: list[tuple[int, int]], features: list) -> Iterator[list[Span]]:
+        """Each sentence's entities as `nlp` finds them."""
+        from parksum.extractors.ner.features import feature_doc
+
+        docs = (feature_doc(nlp.vocab, text[a:b], f) for (a, b), f in zip(sentences, features, strict=True))
+        for (offset, _), doc in zip(sentences, nlp.pipe(docs), strict=True):
+            spans = []
             for ent in doc.ents:
                 surface = ent.text
                 if runs_across_clauses(ent.label_, surface):
                     continue
                 spans.append(Span(offset + ent.start_char, offset + ent.end_char, ent.label_, surface,
                                   bool(mask_pattern().search(surface))))
-        return spans
+            yield spans
+
+
+def _sentence_features(sentences: list[tuple[int, int]], rule_spans: list[Span], tokens: list[Token]) -> list:
+    """What the models read in each sentence, from the rules' spans and jieba's words of the whole text."""
+    from parksum.extractors.ner.features import span_features
+
+    token_starts = [t.start for t in tokens]
+    span_starts = [s.start for s in rule_spans]
+    return [span_features(a, b, rule_spans[bisect_left(span_starts, a):bisect_left(span_starts, b)],
+                          tokens[max(0, bisect_right(token_starts, a) - 1):bisect_left(token_starts, b)])
+            for a, b in sentences]
 
 
 class EntityExtractor:
@@ -133,9 +180,10 @@ class EntityExtractor:
         # A traditional text is read in simplified characters, one for one, so that the same words are
         # known (and jieba does not fall back to its slow guessing); names are kept as written.
         text = doc.text.translate(traditional_to_simplified()) if doc.folded else doc.text
-        rule_spans = self.rules(text)
+        tokens = pos_tokens(text)  # one jieba pass, which the rules and the models both read
+        rule_spans = self.rules(text, tokens)
         by_rules = {(s.start, s.end, s.label) for s in rule_spans}
-        for s in self.model(text, rule_spans) if self.model else rule_spans:
+        for s in self.model(text, rule_spans, tokens) if self.model else rule_spans:
             section = doc.section_at(s.start)
             found_by = "rules" if (s.start, s.end, s.label) in by_rules else "model"
             yield Entity(start=s.start, end=s.end, text=doc.text[s.start:s.end], label=s.label, masked=s.masked,

@@ -8,8 +8,10 @@ in extractors/data/ner_gazetteer.json.
 """
 from __future__ import annotations
 
+import itertools
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,14 +47,16 @@ def _compiled() -> dict:
     names = {label: set(words) for label, words in g["names"].items()}
     name_label = dict.fromkeys(places(), "PLACE")
     name_label |= {w: label for label, words in names.items() for w in words}  # the hand-kept lists come first
-    suffixes = sorted(((s, label) for label, words in g["suffixes"].items() for s in words),
-                      key=lambda pair: -len(pair[0]))
+    pairs = [(s, label) for label, words in g["suffixes"].items() for s in words]
     open_, close = g["doc_brackets"]
     return {
         "name_label": name_label,
-        "suffixes": suffixes,
+        # A word's suffix is found by looking its endings up, longest first, not by trying every suffix.
+        "suffixes": _SuffixIndex({s: label for s, label in reversed(pairs)}),  # a suffix listed twice: its first label
+        "org_suffixes": _SuffixIndex({s: "ORG" for s, label in pairs if label == "ORG" and len(s) > 1}),
+        "not_name_suffixes": _SuffixIndex(dict.fromkeys(g["not_names"], "")),
         "needs_name": {label: set(words) for label, words in g["suffix_needs_name"].items() if label != "_about"},
-        "not_names": set(g["not_names"]),
+        "not_names_but_admin": set(g["not_names"]) - set(g["admin_prefixes"]),
         "left_stops": set(g["left_stops"]),
         "barriers": {label: set(words) for label, words in g["barriers"].items() if label != "_about"},
         "generic": {label: set(words) for label, words in g["generic_heads"].items() if label != "_about"},
@@ -61,6 +65,7 @@ def _compiled() -> dict:
         "project_pos": set(g["name_pos"]) | set(g["project_extra_pos"]),
         "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
         "admin": set(g["admin_prefixes"]),
+        "admin_longest_first": sorted(g["admin_prefixes"], key=len, reverse=True),
         "sub_bodies": set(g["org_sub_bodies"]["words"]),
         "always_in_span": set(g["suffix_always_in_span"]),
         "phrases": re.compile("|".join(map(re.escape, g["not_entity_phrases"]["phrases"]))),
@@ -68,6 +73,23 @@ def _compiled() -> dict:
         "mask": mask_pattern(),
         "enum": _enumeration_patterns(g["enumerations"]),
     }
+
+
+class _SuffixIndex:
+    """Suffix → label, looked up by a word's endings: the cost is the number of suffix lengths, not of suffixes."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels = labels
+        self.lengths = sorted({len(s) for s in labels}, reverse=True)
+
+    def longest(self, word: str, shorter_than_word: bool = False) -> tuple[str, str] | tuple[None, None]:
+        """The longest suffix of `word` and its label (or of a longer word ending in it)."""
+        for n in self.lengths:
+            if n < len(word) or (n == len(word) and not shorter_than_word):
+                label = self.labels.get(word[-n:])
+                if label is not None:
+                    return word[-n:], label
+        return None, None
 
 
 def _enumeration_patterns(e: dict) -> dict:
@@ -82,63 +104,71 @@ def _enumeration_patterns(e: dict) -> dict:
         "lead_words": set(e["lead_words"]),
         "function_pos": set(e["function_pos"]),
         "numbered_label": e["numbered_label"],
+        "tail_max_chars": e["tail_max_chars"],
     }
 
 
 class RuleNer:
     """Finds entities by rule; `__call__(text)` returns spans sorted by start."""
 
-    def __call__(self, text: str) -> list[Span]:
+    def __call__(self, text: str, tokens: list[Token] | None = None) -> list[Span]:
+        """`tokens`: jieba's words of `text` (pos_tokens), when the caller has them already."""
         c = _compiled()
         # A title is the text between the brackets.
         spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
-        tokens = pos_tokens(text)
+        tokens = pos_tokens(text) if tokens is None else tokens
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
-        phrases = [m.span() for m in c["phrases"].finditer(text)]
-        spans = [s for s in spans if not any(a <= s.start and s.end <= b for a, b in phrases)]
+        phrases = _Cover(m.span() for m in c["phrases"].finditer(text))
+        spans = [s for s in spans if not phrases.covers(s.start, s.end)]
         items = self._list_items(text, tokens, spans)
-        spans = [s for s in spans if not any(i.start <= s.start and s.end <= i.end for i in items)]
+        in_lists = _Cover((i.start, i.end) for i in items)
+        spans = [s for s in spans if not in_lists.covers(s.start, s.end)]
         return _join_industries(text, _resolve(spans + items))
 
     def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
         e = _compiled()["enum"]
         starts = [t.start for t in tokens]
+        exact = {(s.start, s.end): s.label for s in spans}
         found: list[Span] = []
         for m in e["list"].finditer(text):
-            near = tokens[max(0, bisect_left(starts, m.start()) - 1):bisect_left(starts, m.end() + 1)]
             parts, at = [], m.start()
             for part in m.group().split("、"):
                 parts.append((at, at + len(part)))
                 at += len(part) + 1
             # The list's last word may run into its head (机械装备四大产业集群).
             last_start, last_end = parts[-1]
-            tail = next(filter(None, (e["tail"].match(text, k) for k in range(last_start + 1, last_end + 1))), None)
+            # (a tail ends near the list: looking no further keeps a long run of digits from being read
+            # to its end from each of its characters)
+            tail_end = last_end + e["tail_max_chars"]
+            tail = next(filter(None, (e["tail"].match(text, k, tail_end) for k in range(last_start + 1, last_end + 1))),
+                        None)
             if tail:
                 parts[-1] = (last_start, tail.start())
-            # One name before 等 is a list only when nothing but punctuation precedes it (，海中环保等一批项目).
-            after_break = m.start() == 0 or text[m.start() - 1] in "，。；："
+            # One name before 等 is a list only when nothing but punctuation or a line break precedes it
+            # (，海中环保等一批项目): where a sentence starts, as the models read it (component.py).
+            after_break = m.start() == 0 or text[m.start() - 1] in "，。；：！？\n"
             alone = bool(tail) and text[tail.start()] == "等" and after_break
             if tail and (len(parts) > 1 or alone):
                 label = e["heads"][tail.group(1)]
-                for start, end in self._trim_lead(near, *parts[0]), *parts[1:]:
+                for start, end in self._trim_lead(tokens, starts, *parts[0]), *parts[1:]:
                     item = text[start:end]
                     numbered = label == "COMPANY" and re.search(r"\d", item)
-                    if (len(item) >= 2 or _compiled()["mask"].fullmatch(item)) and _name_like(near, start, end):
+                    named = len(item) >= 2 or _compiled()["mask"].fullmatch(item)
+                    if named and _name_like(tokens, starts, start, end):
                         found.append(self._span(text, start, end, e["numbered_label"] if numbered else label))
-            elif len(parts) > 2:
-                exact = {(s.start, s.end): s.label for s in spans}
-                if sum(exact.get(p) == "INDUSTRY" for p in parts) >= 2:
-                    found += [self._span(text, a, b, "INDUSTRY") for a, b in parts
-                              if _compiled()["mask"].search(text[a:b]) and exact.get((a, b)) != "INDUSTRY"]
+            elif len(parts) > 2 and sum(exact.get(p) == "INDUSTRY" for p in parts) >= 2:
+                found += [self._span(text, a, b, "INDUSTRY") for a, b in parts
+                          if _compiled()["mask"].search(text[a:b]) and exact.get((a, b)) != "INDUSTRY"]
         return found
 
     @staticmethod
-    def _trim_lead(tokens: list[Token], start: int, end: int) -> tuple[int, int]:
+    def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
         """The first item of a list starts after the verbs and particles before it (对索通 → 索通)."""
         e = _compiled()["enum"]
-        for token in tokens:
+        for i in range(max(0, bisect_right(starts, start) - 1), len(tokens)):
+            token = tokens[i]
             if token.end <= start:
                 continue
             leading = token.pos in e["lead_pos"] or token.word in e["lead_words"]
@@ -159,9 +189,9 @@ class RuleNer:
         if listed:
             found.append(self._span(text, token.start, token.end, listed))
         after_mask = i > 0 and tokens[i - 1].pos == "mask"
-        if any(word.endswith(n) for n in c["not_names"]) and not after_mask:
+        if c["not_name_suffixes"].longest(word)[0] is not None and not after_mask:
             return found
-        suffix, label = next(((s, lab) for s, lab in c["suffixes"] if word.endswith(s)), (None, None))
+        suffix, label = c["suffixes"].longest(word)
         if suffix is None:
             return found
         allowed = c["project_pos"] if label == "PROJECT" else c["name_pos"]
@@ -174,7 +204,7 @@ class RuleNer:
             if label == "ORG" and self._ends_org_extension(left, listed == "ORG", word, suffix):
                 break
             if (left.pos not in allowed or left.word in c["left_stops"] or not WORDLIKE.fullmatch(left.word)
-                    or token.end - left.start > limit + len(suffix) or left.word in c["not_names"] - c["admin"]
+                    or token.end - left.start > limit + len(suffix) or left.word in c["not_names_but_admin"]
                     or left.word in c["barriers"].get(label, ())):
                 break
             # Left of a mask only a proper noun can still belong to the name (中国建设银行***分行),
@@ -204,8 +234,7 @@ class RuleNer:
         if head in c["sub_bodies"] or suffix in c["sub_bodies"]:
             return False
         listed = c["name_label"].get(left.word)
-        left_is_org = listed == "ORG" or any(left.word.endswith(s) and len(left.word) > len(s)
-                                             for s, lab in c["suffixes"] if lab == "ORG" and len(s) > 1)
+        left_is_org = listed == "ORG" or c["org_suffixes"].longest(left.word, shorter_than_word=True)[0] is not None
         place_like = left.pos in ("mask", "ns") or left.word in c["admin"] or listed == "PLACE"
         return left_is_org or (head_listed and not place_like)
 
@@ -213,7 +242,7 @@ class RuleNer:
     def _is_name(tokens: list[Token], first: int, head: int, name: str, suffix: str, label: str) -> bool:
         c = _compiled()
         core = name
-        for prefix in sorted(c["admin"], key=len, reverse=True):
+        for prefix in c["admin_longest_first"]:
             if core.startswith(prefix) and len(core) > len(prefix):
                 core = core[len(prefix):]
                 break
@@ -231,11 +260,16 @@ class RuleNer:
         return True
 
 
-def _name_like(tokens: list[Token], start: int, end: int) -> bool:
+def _name_like(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
     """No dictionary word inside [start, end) is a verb, adverb or particle."""
     function_pos = _compiled()["enum"]["function_pos"]
-    return not any(start <= t.start and t.end <= end and t.pos in function_pos and in_dictionary(t.word)
-                   for t in tokens)
+    i = bisect_left(starts, start)
+    while i < len(tokens) and tokens[i].start < end:
+        t = tokens[i]
+        if t.end <= end and t.pos in function_pos and in_dictionary(t.word):
+            return False
+        i += 1
+    return True
 
 
 def _is_proper(token: Token) -> bool:
@@ -259,8 +293,24 @@ def _join_industries(text: str, spans: list[Span]) -> list[Span]:
 
 def _resolve(spans: list[Span]) -> list[Span]:
     """Keep the longest of overlapping spans (the earlier one on a tie)."""
-    kept: list[Span] = []
+    kept: list[Span] = []  # by start; they do not overlap, so their ends are in order too
+    starts: list[int] = []
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if all(span.end <= k.start or span.start >= k.end for k in kept):
-            kept.append(span)
-    return sorted(kept, key=lambda s: s.start)
+        i = bisect_right(starts, span.start)
+        if (i == 0 or kept[i - 1].end <= span.start) and (i == len(kept) or span.end <= kept[i].start):
+            kept.insert(i, span)
+            starts.insert(i, span.start)
+    return kept
+
+
+class _Cover:
+    """Spans, asked whether one of them holds a given span; each question costs a binary search."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _ in ordered]
+        self.reach = list(itertools.accumulate((b for _, b in ordered), max))  # the farthest end so far
+
+    def covers(self, start: int, end: int) -> bool:
+        i = bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end

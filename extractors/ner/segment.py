@@ -49,7 +49,12 @@ def _jieba():
     tokenizer.initialize()
     with resources.as_file(resources.files("parksum.extractors").joinpath("data", USER_DICT)) as path:
         tokenizer.load_userdict(str(path))
-    return tokenizer, jieba.posseg.POSTokenizer(tokenizer)
+    # Importing jieba.posseg read the default dictionary's tags; a POSTokenizer made the usual way would
+    # read its 350,000 lines again, so ours takes a copy of them (our words' tags are added on first use).
+    posseg = object.__new__(jieba.posseg.POSTokenizer)
+    posseg.tokenizer = tokenizer
+    posseg.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    return tokenizer, posseg
 
 
 def in_dictionary(word: str) -> bool:

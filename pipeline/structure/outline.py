@@ -51,6 +51,34 @@ class _Open:
     marker_end: int
 
 
+class _Ahead:
+    """What follows each candidate, looked up rather than scanned for (a line of many markers would
+    make a scan from each of them quadratic)."""
+
+    def __init__(self, candidates: list[_Candidate]) -> None:
+        self.candidates = candidates
+        # the last candidate, not glued, of each (line, series, ordinal)
+        self.last = {(c.line, c.series, c.ordinal): i for i, c in enumerate(candidates) if c.context != _GLUED}
+        # the next candidate, not glued, of the same series
+        self.next: list[_Candidate | None] = [None] * len(candidates)
+        following: dict[str, _Candidate] = {}
+        for i in range(len(candidates) - 1, -1, -1):
+            c = candidates[i]
+            self.next[i] = following.get(c.series)
+            if c.context != _GLUED:
+                following[c.series] = c
+
+    def goes_on_in_line(self, i: int) -> bool:
+        """Whether the next item of candidate i's series follows later in its paragraph."""
+        c = self.candidates[i]
+        return self.last.get((c.line, c.series, c.ordinal + 1), -1) > i
+
+    def goes_on_next(self, i: int) -> bool:
+        """Whether the next marker of candidate i's series is its next item."""
+        nxt = self.next[i]
+        return nxt is not None and nxt.ordinal == self.candidates[i].ordinal + 1
+
+
 def _check_style(style: dict) -> None:
     """A heading style must name itself, rank itself and capture its number as `num`."""
     name = style.get("style", "?")
@@ -139,17 +167,17 @@ class OutlineSegmenter:
         """The sections, with spans in `norm`, and the span of each heading's title."""
         line_starts = [0] + [m.end() for m in regex.finditer("\n", norm)]
         candidates = self._candidates(norm, line_starts)
+        ahead = _Ahead(candidates)
         root = Section(index=0, depth=0, marker=None, style=None, ordinal=None, title="", start=0,
                        end=len(norm), marker_end=0, parent=None, path="", kind="other")
         sections = [root]
         stack = [_Open(None, 0, 0, 0, -1, False, 0, 0)]
         for i, cand in enumerate(candidates):
-            rest = candidates[i + 1:]
-            if cand.context == _WEAK and not self._series_goes_on(cand, rest, same_line=True):
+            if cand.context == _WEAK and not ahead.goes_on_in_line(i):
                 continue
             if cand.context == _GLUED and not self._glued_heading(stack, cand, norm, line_starts):
                 continue
-            placement = self._place(stack, cand, rest)
+            placement = self._place(stack, cand, ahead, i)
             if placement is None:
                 continue
             keep, depth = placement
@@ -161,16 +189,6 @@ class OutlineSegmenter:
             stack.append(_Open(cand.series, cand.ordinal, depth, cand.rank, cand.line,
                                cand.context == _LINE, len(sections) - 1, cand.end))
         return sections, self._finish(sections, norm, year)
-
-    @staticmethod
-    def _series_goes_on(cand: _Candidate, rest: list[_Candidate], same_line: bool) -> bool:
-        """Whether the next item of `cand`'s series follows: in the same paragraph, or else
-        as the next marker of its style."""
-        if same_line:
-            return any(c.line == cand.line and c.series == cand.series and c.ordinal == cand.ordinal + 1
-                       and c.context != _GLUED for c in rest)
-        nxt = next((c for c in rest if c.series == cand.series and c.context != _GLUED), None)
-        return nxt is not None and nxt.ordinal == cand.ordinal + 1
 
     def _glued_heading(self, stack: list[_Open], cand: _Candidate, norm: str, line_starts: list[int]) -> bool:
         """A marker glued to the previous word is a heading only where it opens the first
@@ -193,7 +211,7 @@ class OutlineSegmenter:
         text = text.strip()
         return 0 < len(text) <= _TITLE_MAX and not self._title_stop.search(text)
 
-    def _place(self, stack: list[_Open], cand: _Candidate, rest: list[_Candidate]) -> tuple[int, int] | None:
+    def _place(self, stack: list[_Open], cand: _Candidate, ahead: _Ahead, i: int) -> tuple[int, int] | None:
         """(how many stack entries to keep, depth) for a new heading, or None if it is no heading."""
         top = stack[-1]
         if cand.ordinal == 1 and top.series in self._inline_series and (
@@ -219,7 +237,7 @@ class OutlineSegmenter:
         # An `X是` series whose first item lost its numeral (…是新建项目加快投产。二是…三是…)
         # opens at its second item when the third follows.
         lost_first = (cand.ordinal == 2 and cand.series in self._inline_series
-                      and self._series_goes_on(cand, rest, same_line=False))
+                      and ahead.goes_on_next(i))
         if cand.ordinal == 1 or (not same and (cand.context == _LINE or lost_first)):
             keep = len(stack)
             while keep > 1 and stack[keep - 1].rank >= cand.rank:
@@ -231,11 +249,18 @@ class OutlineSegmenter:
     def _finish(self, sections: list[Section], norm: str, year: int | None) -> dict[int, tuple[int, int]]:
         """Ends, titles and kinds of the headings; returns the span of each title."""
         headings = sections[1:]
+        # A heading ends where the next one at its depth or shallower starts: the headings still open
+        # form a stack of increasing depth, and each new heading closes the deeper or equal ones.
+        still_open: list[Section] = []
+        for section in headings:
+            while still_open and still_open[-1].depth >= section.depth:
+                still_open.pop().end = section.start
+            still_open.append(section)
+        for section in still_open:
+            section.end = len(norm)
         titles = {}
         for n, section in enumerate(headings):
-            following = headings[n + 1:]
-            section.end = next((s.start for s in following if s.depth <= section.depth), len(norm))
-            next_start = following[0].start if following else len(norm)
+            next_start = headings[n + 1].start if n + 1 < len(headings) else len(norm)
             stop = self._title_stop.search(norm, section.marker_end, next_start)
             start, end = section.marker_end, stop.start() if stop else next_start
             while start < end and norm[start].isspace():
