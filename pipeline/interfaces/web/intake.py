@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from parksum.process.manifest import NO_TAGS, Tags
 from parksum.store.uploads import NewFile
+from parksum.text.loaders import Limits as FileLimits
 
 PDF, OLE, ZIP = b"%PDF-", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", b"PK\x03\x04"
 TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
@@ -26,11 +27,13 @@ MANIFEST_NAME = "manifest.csv"
 class Limits:
     """Caps on what one upload may hold; past them a file is refused, never partly read."""
 
-    file_bytes: int = 50 * 2**20  # one file as uploaded, and one file inside an archive
+    # One file as uploaded (and inside an archive), and what an archive (.zip, and a .docx, which is one) may
+    # expand to, in all and per member: the bounds of parksum/text/data/limits.toml, which ingest applies too.
+    file_bytes: int = int(FileLimits.declared().max_file_mb * 2**20)
     batch_bytes: int = 500 * 2**20  # one request
     batch_files: int = 1000  # files in a batch, archives' members counted (the form parser takes 1000)
-    archive_bytes: int = 200 * 2**20  # what an archive (.zip, and a .docx, which is one) expands to
-    archive_ratio: int = 200  # expanded size / compressed size, per member
+    archive_bytes: int = int(FileLimits.declared().max_docx_unpacked_mb * 2**20)
+    archive_ratio: int = int(FileLimits.declared().max_docx_ratio)
     archive_members: int = 5000
 
 
