@@ -340,7 +340,8 @@ def _parks_being_built(text: str, spans: list[Span]) -> list[Span]:
     built = []
     for span in spans:
         if span.label == "PLACE" and span.text.endswith(tuple(rule["heads"])):
-            clause = rule["clause"].match(text, span.end).group()
+            # (the clause is read no further than clause_max_chars: bounded work on a long line)
+            clause = rule["clause"].match(text, span.end, span.end + rule["clause_max_chars"]).group()
             before = text[max(0, span.start - 4):span.start]
             if any(w in clause for w in rule["after"]) or before.endswith(tuple(rule["before"])):
                 span = Span(span.start, span.end, "PROJECT", span.text, span.masked)
