@@ -1,10 +1,29 @@
 import pytest
 
 from parksum.extractors.ner.component import member_paths, missing_models
-from parksum.extractors.training.evaluate import HELDOUT, evaluate_all, load_gold, score, source, taggers
+from parksum.extractors.ner.gazetteer import LABELS
+from parksum.extractors.training.evaluate import (
+    HELDOUT,
+    REAL_DEV,
+    available,
+    evaluate_all,
+    load_gold,
+    score,
+    source,
+    taggers,
+)
 from parksum.extractors.training.weak_labels import DEV, PARK_STYLE_DEV
 
 needs_model = pytest.mark.skipif(bool(missing_models()), reason="no NER model: run `make model`")
+needs_real = pytest.mark.skipif(not available(REAL_DEV), reason="../shared/gold/real is absent: no real summaries")
+
+# Issue 14's targets on both development sets, for the model as `parksum extract` gives it, and the model
+# above the rules.
+MICRO_TARGET, LABEL_TARGET = 0.80, 0.65
+# The (set, label) pairs below their target so far: strict xfail, so that reaching one fails the test
+# until it is taken off this list.
+NOT_YET_MET = {("heldout.jsonl", "PROJECT"), ("real_dev.jsonl", "micro"), ("real_dev.jsonl", "PLACE"),
+               ("real_dev.jsonl", "PROJECT"), ("real_dev.jsonl", "INDUSTRY"), ("real_dev.jsonl", "above the rules")}
 
 pytestmark = pytest.mark.skipif(not HELDOUT.is_file(), reason=f"{HELDOUT} is absent: no held-out gold")
 
@@ -63,3 +82,36 @@ def test_model_meets_the_issue_target_on_the_held_out_set(tables):
 def test_the_vote_beats_each_member_alone(tables):
     for path in member_paths():
         assert tables["model"]["micro"]["f1"] > tables[path.name]["micro"]["f1"]
+
+
+@needs_real
+def test_real_gold_offsets_hold_on_the_texts():
+    rows = load_gold(REAL_DEV)  # raises where an entity's text is not at its offsets
+    assert len(rows) == 30 and sum(len(row["entities"]) for row in rows) >= 300
+    assert all(row["text"][e["start"]:e["end"]] == e["text"] for row in rows for e in row["entities"])
+
+
+def _target_cases() -> list:
+    cases = []
+    for path in (HELDOUT, REAL_DEV):
+        for label in ("micro", *LABELS, "above the rules"):
+            marks = [needs_model] + ([needs_real] if path == REAL_DEV else [])
+            if (path.name, label) in NOT_YET_MET:
+                marks.append(pytest.mark.xfail(strict=True, reason="issue 14: below target so far"))
+            cases.append(pytest.param(path, label, marks=marks, id=f"{path.stem}-{label}"))
+    return cases
+
+
+@pytest.fixture(scope="module")
+def model_tables(systems):
+    return {path: evaluate_all(path, {name: systems[name] for name in ("rules", "model")})
+            for path in (HELDOUT, REAL_DEV) if available(path)}
+
+
+@pytest.mark.parametrize(("path", "label"), _target_cases())
+def test_model_meets_the_issue_14_targets(model_tables, path, label):
+    model = model_tables[path]["model"]
+    if label == "above the rules":
+        assert model["micro"]["f1"] > model_tables[path]["rules"]["micro"]["f1"]
+    else:
+        assert model[label]["f1"] >= (MICRO_TARGET if label == "micro" else LABEL_TARGET)

@@ -22,7 +22,6 @@ from parksum import paths
 from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
 from parksum.extractors.ner.segment import Token, mask_pattern, pos_tokens
 from parksum.extractors.placeholders import mask_spec
-from parksum.text.clean import traditional_to_simplified
 from parksum.text.doc import Document, Entity
 
 # The model is trained on sentences (extractors/training/weak_labels.py) and reads sentences: it never
@@ -164,6 +163,14 @@ def _sentence_features(sentences: list[tuple[int, int]], rule_spans: list[Span],
             for a, b in sentences]
 
 
+def written_span(doc: Document, span: Span) -> Span:
+    """A name found in the document's cleaned view (doc.norm, which the taggers read: a traditional text
+    in simplified characters, so that the same words are known; lines broken inside a name joined, as
+    PDFs break them: 浩忠\n电力) as a span of the text as written."""
+    start, end = doc.text_span(span.start, span.end)
+    return Span(start, end, span.label, doc.text[start:end], span.masked)
+
+
 class EntityExtractor:
     """Pipeline component: fills `doc.entities` with each name's label, span, mask flag and section."""
 
@@ -177,14 +184,12 @@ class EntityExtractor:
         return doc
 
     def _entities(self, doc: Document) -> Iterator[Entity]:
-        # A traditional text is read in simplified characters, one for one, so that the same words are
-        # known (and jieba does not fall back to its slow guessing); names are kept as written.
-        text = doc.text.translate(traditional_to_simplified()) if doc.folded else doc.text
-        tokens = pos_tokens(text)  # one jieba pass, which the rules and the models both read
-        rule_spans = self.rules(text, tokens)
+        tokens = pos_tokens(doc.norm)  # one jieba pass, which the rules and the models both read
+        rule_spans = self.rules(doc.norm, tokens)
         by_rules = {(s.start, s.end, s.label) for s in rule_spans}
-        for s in self.model(text, rule_spans, tokens) if self.model else rule_spans:
+        for found in self.model(doc.norm, rule_spans, tokens) if self.model else rule_spans:
+            s = written_span(doc, found)
             section = doc.section_at(s.start)
-            found_by = "rules" if (s.start, s.end, s.label) in by_rules else "model"
-            yield Entity(start=s.start, end=s.end, text=doc.text[s.start:s.end], label=s.label, masked=s.masked,
-                         source=found_by, section=section.index if section else None)
+            source = "rules" if (found.start, found.end, found.label) in by_rules else "model"
+            yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
+                         source=source, section=section.index if section else None)

@@ -71,7 +71,12 @@ def _compiled() -> dict:
         "phrases": re.compile("|".join(map(re.escape, g["not_entity_phrases"]["phrases"]))),
         "doc": re.compile(f"{re.escape(open_)}[^{open_}{close}\n]{{1,60}}{re.escape(close)}"),
         "mask": mask_pattern(),
-        "enum": _enumeration_patterns(g["enumerations"]),
+        "enum": _enumeration_patterns(g["enumerations"], g["park_words"]["words"]),
+        "park_words": tuple(g["park_words"]["words"]),
+        "generic_project": re.compile(g["generic_project"]["pattern"]),
+        "name_openers": g["name_openers"]["words"],
+        "parks_being_built": g["parks_being_built"] | {
+            "clause": re.compile(f"[^{re.escape(g['parks_being_built']['clause_end'])}]*")},
     }
 
 
@@ -92,19 +97,22 @@ class _SuffixIndex:
         return None, None
 
 
-def _enumeration_patterns(e: dict) -> dict:
+def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
     item = f"[^\\s，。；：、,;:“”\"（）()《》！？…—等]{{1,{e['item_max_chars']}}}"
     qualifiers = "|".join([e["numbered_qualifier"], *map(re.escape, e["qualifiers"])])
     heads = "|".join(map(re.escape, sorted(e["heads"], key=len, reverse=True)))
     return {
         "list": re.compile(f"(?:{item}、)*{item}"),
-        "tail": re.compile(f"(?:{qualifiers})*({heads})"),
+        "tail": re.compile(f"(?:{qualifiers})*({heads})(?!{'|'.join(map(re.escape, park_words))})"),
         "heads": e["heads"],
         "lead_pos": set(e["lead_pos"]),
         "lead_words": set(e["lead_words"]),
         "function_pos": set(e["function_pos"]),
+        "industry_function_pos": set(e["industry_function_pos"]),
         "numbered_label": e["numbered_label"],
         "tail_max_chars": e["tail_max_chars"],
+        "project_item": re.compile(e["project_item"]),
+        "list_breaks": e["list_breaks"],
     }
 
 
@@ -124,13 +132,14 @@ class RuleNer:
         items = self._list_items(text, tokens, spans)
         in_lists = _Cover((i.start, i.end) for i in items)
         spans = [s for s in spans if not in_lists.covers(s.start, s.end)]
-        return _join_industries(text, _resolve(spans + items))
+        return _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
 
     def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
         e = _compiled()["enum"]
         starts = [t.start for t in tokens]
-        exact = {(s.start, s.end): s.label for s in spans}
+        industries = sorted((s.start, s.end) for s in spans if s.label == "INDUSTRY")
+        industry_starts = [a for a, _ in industries]
         found: list[Span] = []
         for m in e["list"].finditer(text):
             parts, at = [], m.start()
@@ -146,22 +155,45 @@ class RuleNer:
                         None)
             if tail:
                 parts[-1] = (last_start, tail.start())
-            # One name before 等 is a list only when nothing but punctuation or a line break precedes it
-            # (，海中环保等一批项目): where a sentence starts, as the models read it (component.py).
-            after_break = m.start() == 0 or text[m.start() - 1] in "，。；：！？\n"
+            # One name before 等 is a list only after a clause break or where a line starts (，海中环保等一批项目).
+            after_break = m.start() == 0 or text[m.start() - 1] in e["list_breaks"]
             alone = bool(tail) and text[tail.start()] == "等" and after_break
-            if tail and (len(parts) > 1 or alone):
-                label = e["heads"][tail.group(1)]
+            label = e["heads"][tail.group(1)] if tail else None
+            if label and (len(parts) > 1 or alone):
                 for start, end in self._trim_lead(tokens, starts, *parts[0]), *parts[1:]:
                     item = text[start:end]
-                    numbered = label == "COMPANY" and re.search(r"\d", item)
+                    # a project is named by what it makes or does (中药材加工), with verbs in it
+                    project = label == "COMPANY" and bool(re.search(r"\d", item) or e["project_item"].search(item))
+                    function_pos = "industry_function_pos" if label == "INDUSTRY" else "function_pos"
+                    firm_like = label != "COMPANY" or not _common_word(tokens, starts, start, end)
                     named = len(item) >= 2 or _compiled()["mask"].fullmatch(item)
-                    if named and _name_like(tokens, starts, start, end):
-                        found.append(self._span(text, start, end, e["numbered_label"] if numbered else label))
-            elif len(parts) > 2 and sum(exact.get(p) == "INDUSTRY" for p in parts) >= 2:
-                found += [self._span(text, a, b, "INDUSTRY") for a, b in parts
-                          if _compiled()["mask"].search(text[a:b]) and exact.get((a, b)) != "INDUSTRY"]
+                    if named and (project or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
+                        found.append(self._span(text, start, end, e["numbered_label"] if project else label))
+            elif not tail and len(parts) > 1:
+                near = industries[bisect_left(industry_starts, parts[0][0]):bisect_left(industry_starts, parts[-1][1])]
+                found += self._industry_list(text, tokens, starts, parts, near)
         return found
+
+    def _industry_list(self, text: str, tokens: list[Token], starts: list[int], parts: list[tuple[int, int]],
+                       industries: list[tuple[int, int]]) -> list[Span]:
+        """A list without a head word whose items mostly hold an industry is a list of industries, each
+        item whole (纺织鞋服、健康食品、新能源电池), a masked one too (金属智造、**、新材料)."""
+        parts = [self._trim_lead(tokens, starts, *parts[0]), *parts[1:]]
+        if any(re.search(r"\d", text[a:b]) for a, b in parts):  # a list of products or projects
+            return []
+        # the last item may run on into what is said of the list (畜牧业、渔业稳定发展): it ends with its industry
+        a, b = parts[-1]
+        inside = [y for x, y in industries if a <= x and y <= b]
+        if inside and not _name_like(tokens, starts, a, b):
+            parts[-1] = (a, max(inside))
+        holding = sum(any(a <= x and y <= b for x, y in industries) for a, b in parts)
+        if holding < 2 or 2 * holding < len(parts):
+            return []
+        exact = set(industries)
+        mask = _compiled()["mask"]
+        return [self._span(text, a, b, "INDUSTRY") for a, b in parts if (a, b) not in exact and (
+                mask.fullmatch(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos"))
+                )]
 
     @staticmethod
     def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -192,7 +224,7 @@ class RuleNer:
         if c["not_name_suffixes"].longest(word)[0] is not None and not after_mask:
             return found
         suffix, label = c["suffixes"].longest(word)
-        if suffix is None:
+        if suffix is None or (label == "INDUSTRY" and text.startswith(c["park_words"], token.end)):
             return found
         allowed = c["project_pos"] if label == "PROJECT" else c["name_pos"]
         start = token.start
@@ -215,7 +247,8 @@ class RuleNer:
             start = left.start
             j -= 1
         # A name starts with content, not with a number word or a stop character.
-        while start < token.end and (text[start] in c["left_stops"] or text[start].isspace()):
+        while start < token.end and (text[start] in c["left_stops"] or text[start].isspace()) and not any(
+                text.startswith(w, start) for w in c["name_openers"]):
             start += 1
         name_end = token.end - len(suffix)
         name = text[start:name_end]
@@ -248,6 +281,8 @@ class RuleNer:
                 break
         if core in c["generic"].get(label, ()) or name in c["generic"].get(label, ()):
             return False
+        if label == "PROJECT" and c["generic_project"].match(name):
+            return False
         if label in ("PROJECT", "INDUSTRY") and len(core) < 2:
             return False
         specific = re.search(r"\d", name) or c["mask"].search(name) or any(_is_proper(t) for t in tokens[first:head])
@@ -260,9 +295,9 @@ class RuleNer:
         return True
 
 
-def _name_like(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
-    """No dictionary word inside [start, end) is a verb, adverb or particle."""
-    function_pos = _compiled()["enum"]["function_pos"]
+def _name_like(tokens: list[Token], starts: list[int], start: int, end: int, pos_list: str = "function_pos") -> bool:
+    """No dictionary word inside [start, end) is a verb, adverb or particle (enumerations[pos_list])."""
+    function_pos = _compiled()["enum"][pos_list]
     i = bisect_left(starts, start)
     while i < len(tokens) and tokens[i].start < end:
         t = tokens[i]
@@ -270,6 +305,14 @@ def _name_like(tokens: list[Token], starts: list[int], start: int, end: int) -> 
             return False
         i += 1
     return True
+
+
+def _common_word(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
+    """[start, end) is one dictionary word and no proper noun (重大, 落地, 民生): an item no name."""
+    i = bisect_left(starts, start)
+    inside = tokens[i:i + 2] if i < len(tokens) and tokens[i].start == start else []
+    inside = [t for t in inside if t.end <= end]
+    return len(inside) == 1 and inside[0].pos not in PROPER_POS and in_dictionary(inside[0].word)
 
 
 def _is_proper(token: Token) -> bool:
@@ -289,6 +332,21 @@ def _join_industries(text: str, spans: list[Span]) -> list[Span]:
         else:
             joined.append(span)
     return joined
+
+
+def _parks_being_built(text: str, spans: list[Span]) -> list[Span]:
+    """A park the text builds is a PROJECT (ner_gazetteer.json, parks_being_built)."""
+    rule = _compiled()["parks_being_built"]
+    built = []
+    for span in spans:
+        if span.label == "PLACE" and span.text.endswith(tuple(rule["heads"])):
+            # (the clause is read no further than clause_max_chars: bounded work on a long line)
+            clause = rule["clause"].match(text, span.end, span.end + rule["clause_max_chars"]).group()
+            before = text[max(0, span.start - 4):span.start]
+            if any(w in clause for w in rule["after"]) or before.endswith(tuple(rule["before"])):
+                span = Span(span.start, span.end, "PROJECT", span.text, span.masked)
+        built.append(span)
+    return built
 
 
 def _resolve(spans: list[Span]) -> list[Span]:

@@ -1,7 +1,9 @@
-"""Per-label precision, recall and F1, exact span and label, on hand-annotated sentences: the held-out
-gold (corpus/ner/heldout.jsonl: the seeds and the 2023–2025 reports), and the two sets that pick the
-model's checkpoint and are never trained on (corpus/ner/dev.jsonl: other years' reports;
-corpus/ner/park_style_dev.jsonl: park-style sentences)."""
+"""Per-label precision, recall and F1, exact span and label, on hand-annotated text: the held-out
+gold (corpus/ner/heldout.jsonl: the seeds and the 2023–2025 reports), the real park summaries
+(corpus/ner/real_dev.jsonl: entities only, the texts read from ../shared/gold/real), and the two sets
+that pick the model's checkpoint and are never trained on (corpus/ner/dev.jsonl: other years'
+reports; corpus/ner/park_style_dev.jsonl: park-style sentences). Every system reads each text as
+`parksum extract` reads a document (its cleaned view), so the scores are those of its output."""
 from __future__ import annotations
 
 import json
@@ -9,16 +11,40 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from parksum import paths
 from parksum.extractors.ner.gazetteer import LABELS
 from parksum.extractors.training.weak_labels import DEV, NER_CORPUS, PARK_STYLE_DEV
 
 HELDOUT = NER_CORPUS / "heldout.jsonl"
-EVALUATION_SETS = (HELDOUT, DEV, PARK_STYLE_DEV)
+REAL_DEV = NER_CORPUS / "real_dev.jsonl"
+EVALUATION_SETS = (HELDOUT, REAL_DEV, DEV, PARK_STYLE_DEV)
 Tagger = Callable[[str], Iterable[tuple[int, int, str]]]
 
 
+def real_texts() -> Path:
+    """The real park summaries that real_dev.jsonl annotates (not in the repository)."""
+    return paths.shared_dir() / "gold" / "real"
+
+
+def available(path: Path) -> bool:
+    return path.is_file() and (path != REAL_DEV or real_texts().is_dir())
+
+
 def load_gold(path: Path = HELDOUT) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    """Rows of {doc, text, entities}. A file of entities alone (one per line, no text: real_dev.jsonl)
+    gets one row per text of real_texts(); each entity's text must be what stands at its offsets."""
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not lines or "entities" in lines[0]:
+        return lines
+    # every text of the folder, those without a name too (what is found there is wrong)
+    rows = {text.name: {"doc": text.name, "text": text.read_text(encoding="utf-8"), "entities": []}
+            for text in sorted(real_texts().glob("*.txt"))}
+    for entity in lines:
+        row = rows[entity["doc"]]
+        if row["text"][entity["start"]:entity["end"]] != entity["text"]:
+            raise ValueError(f"{path.name}: {entity['doc']} has not {entity['text']!r} at {entity['start']}")
+        row["entities"].append(entity)
+    return list(rows.values())
 
 
 def source(row: dict) -> str:
@@ -60,7 +86,7 @@ def format_table(name: str, table: dict[str, dict[str, float]]) -> str:
 
 def taggers() -> dict[str, Tagger]:
     """The rules alone and, where the models have been built, each member alone and the model (the
-    ensemble's vote)."""
+    ensemble's vote), each reading a text as `parksum extract` does."""
     from parksum.extractors.ner.component import ModelNer, load_models, member_paths
     from parksum.extractors.ner.gazetteer import RuleNer
 
@@ -92,4 +118,10 @@ def evaluate_all(path: Path = HELDOUT, systems: dict[str, Tagger] | None = None)
 
 
 def _triples(system: Callable[[str], Iterable]) -> Tagger:
-    return lambda text: [(s.start, s.end, s.label) for s in system(text)]
+    from parksum.extractors.ner.component import written_span
+    from parksum.text.doc import Document
+
+    def tagger(text: str) -> list[tuple[int, int, str]]:
+        doc = Document(text=text, name="")
+        return [(s.start, s.end, s.label) for s in (written_span(doc, found) for found in system(doc.norm))]
+    return tagger

@@ -268,7 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
     _command(commands, "evaluate-ner", cmd_evaluate_ner, "score rules and model on the held-out NER gold",
              "parksum evaluate-ner", "Per-label precision, recall and F1 (exact span and label) on\n"
              "corpus/ner/heldout.jsonl (the evaluation set, also split into park summaries and national\n"
-             "reports), corpus/ner/dev.jsonl and park_style_dev.jsonl (the sets that pick the model's\n"
+             "reports), corpus/ner/real_dev.jsonl (the real summaries in ../shared/gold/real),\n"
+             "corpus/ner/dev.jsonl and park_style_dev.jsonl (the sets that pick the model's\n"
              "checkpoint), for the rules alone, each member of the ensemble alone and the model (their vote).")
     segment = _command(commands, "compare-segmenters", cmd_compare_segmenters,
                        "score jieba and pkuseg on the hand-segmented sample",
@@ -712,11 +713,11 @@ def cmd_train_ner(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate_ner(args: argparse.Namespace) -> int:
-    from parksum.extractors.training.evaluate import EVALUATION_SETS, evaluate_all, format_table, taggers
+    from parksum.extractors.training.evaluate import EVALUATION_SETS, available, evaluate_all, format_table, taggers
 
     systems = taggers()
     for path in EVALUATION_SETS:
-        if path.is_file():
+        if available(path):
             print(f"== {path.name}")
             for name, table in evaluate_all(path, systems).items():
                 print(format_table(name, table), end="\n\n")
