@@ -16,14 +16,11 @@ from dataclasses import replace
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from parksum.interfaces.web.intake import BlobStore
 from parksum.process.manifest import Tags
 from parksum.process.runner import Pipeline
-from parksum.store import IngestResult, Store
+from parksum.store import Store
 from parksum.store.uploads import FAILED, STORED, UNCHANGED, Job, claim_job, finish_job, requeue_unfinished
-from parksum.text.doc import Document
 from parksum.text.loaders import LoadError, load
 
 log = logging.getLogger("parksum.serve")
@@ -36,7 +33,7 @@ def process_job(job: Job, store: Store, blobs: BlobStore, pipeline: Pipeline) ->
         loaded = load(blobs.path(job.sha256, job.kind))
         # the document is named as uploaded; the stored file's name is its hash
         doc = pipeline.make_doc(replace(loaded, path=Path(Path(job.name).name)), Tags(job.park, job.year))
-        result = _ingest(store, doc)
+        result = store.ingest(doc)  # another worker storing the same text first makes this one unchanged
     except LoadError as error:
         finish_job(store.engine, job, FAILED, reason=error.reason)
         return FAILED
@@ -47,13 +44,6 @@ def process_job(job: Job, store: Store, blobs: BlobStore, pipeline: Pipeline) ->
     status = UNCHANGED if result.status == "unchanged" else STORED
     finish_job(store.engine, job, status, document_id=result.document_id)
     return status
-
-
-def _ingest(store: Store, doc: Document) -> IngestResult:
-    try:
-        return store.ingest(doc)
-    except IntegrityError:  # another worker stored the same text a moment ago: now it is there, unchanged
-        return store.ingest(doc)
 
 
 def drain(store: Store, blobs: BlobStore, pipeline: Pipeline, stop: Event | None = None) -> int:
