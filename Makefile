@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DB ?= parks.db
 
-.PHONY: install demo test lint bench bench-ner bench-report bench-web bench-scale stress clean model segmenter eval-ner data
+.PHONY: install demo test lint bench bench-ner bench-report bench-web bench-long bench-scale stress clean model segmenter eval-ner data
 
 install: $(VENV)/.installed
 
@@ -41,6 +41,10 @@ bench-report: install
 ## bench-web: load test of parksum serve: 20 clients upload 500 files at once, a restart mid-queue (about 15 minutes)
 bench-web: install
 	$(BIN)/python tests/bench_web.py
+
+## bench-long: one 50 MB text through the pipeline (limits lifted), each stage's time and peak memory
+bench-long: install
+	$(BIN)/python tests/bench_long_text.py $(or $(MB),50)
 
 ## bench-scale: stores of 1x, 4x and 16x the national reports: ingest time, size, and compare/metrics/search/report latency
 bench-scale: install

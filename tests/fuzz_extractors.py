@@ -50,6 +50,15 @@ def main(documents: int = 100_000) -> None:
     elapsed = time.perf_counter() - start
     print(f"{seen['documents']:,} documents ({seen['characters']:,} characters) in {elapsed:.0f} s; crashes: {crashes}")
     print(f"slowest document: {seconds * 1000:.1f} ms CPU, {len(text)} characters: {text[:200]!r}")
+    # a garbage collection or a lazy load during a document counts as its time: timed again, alone
+    again = min(_cpu_time(pipeline, text) for _ in range(3))
+    print(f"the slowest document again, best of 3: {again * 1000:.1f} ms CPU")
+
+
+def _cpu_time(pipeline: Pipeline, text: str) -> float:
+    start = time.process_time()
+    pipeline(Document(text=text, name="fuzz.txt"))
+    return time.process_time() - start
 
 
 if __name__ == "__main__":

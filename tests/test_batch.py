@@ -5,6 +5,7 @@ import shutil
 import sys
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -85,6 +86,15 @@ def test_a_document_past_the_time_limit_fails_and_the_batch_goes_on():
     report = run(plan([FILES / "utf8.txt", FILES / "gbk.txt"], limits=limits), _collect([]),
                  Engine(ner=False, limits=limits))
     assert [o.reason for o in report.outcomes] == ["took over 0.001 s, the limit (seconds_per_document)"] * 2
+
+
+def test_the_time_limit_holds_on_a_thread_as_dask_runs_tasks():
+    slow = Pipeline(ner=False, limits=replace(Limits.declared(), seconds_per_document=0.001))
+    with ThreadPoolExecutor(1) as thread:
+        timed_out = thread.submit(work, slow, FILES / "utf8.txt").result()
+        assert timed_out.reason == "took over 0.001 s, the limit (seconds_per_document)"
+        # nothing of the timeout is left behind for the thread's next document
+        assert thread.submit(work, Pipeline(ner=False), FILES / "utf8.txt").result().reason is None
 
 
 def test_an_extractor_bug_fails_its_document_not_the_batch():

@@ -4,9 +4,11 @@ import sys
 import pytest
 
 from parksum.extractors.ner.component import (
+    BLOCK_CHARACTERS,
     EntityExtractor,
     ModelMissingWarning,
     ModelNer,
+    blocks,
     load_models,
     member_paths,
     missing_models,
@@ -111,3 +113,22 @@ def test_the_last_model_is_asked_only_where_its_vote_can_change_what_is_kept(mon
     vote = ModelNer(["a", "b"], min_votes=2, rules=FixedNer((10, 12, "PLACE")))
     assert [(s.start, s.end) for s in vote(SENTENCES)] == [(0, 2), (10, 12)]
     assert asked == {"a": [(0, 9), (9, 17)], "b": [(0, 9), (9, 17)]}
+
+
+def test_blocks_cover_the_text_and_end_at_a_line_end():
+    text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8")
+    pieces = list(blocks(text, size=500))
+    assert len(pieces) > 3
+    assert "".join(block for _, block in pieces) == text
+    assert all(text[offset:offset + len(block)] == block for offset, block in pieces)
+    assert all(block.endswith("\n") for _, block in pieces[:-1])
+
+
+def test_a_text_longer_than_a_block_has_each_copy_s_names_at_their_own_offsets():
+    text = (ROOT / "corpus" / "002_8f1f4c12a115cc13.txt").read_text(encoding="utf-8").rstrip("\n") + "\n"
+    copies = BLOCK_CHARACTERS // len(text) + 2  # the last copies lie in a second block
+    doc = EntityExtractor(ner=False)(Document(text=text * copies, name="long.txt"))
+    once = [(e.start, e.end, e.label) for e in EntityExtractor(ner=False)(Document(text=text, name="t.txt")).entities]
+    assert once
+    assert [(e.start, e.end, e.label) for e in doc.entities] == [
+        (start + k * len(text), end + k * len(text), label) for k in range(copies) for start, end, label in once]

@@ -63,10 +63,10 @@ def test_fuzzed_documents_are_processed_and_every_span_points_at_its_text(text):
     fuzz.spans_point_at_their_text(FUZZ_PIPELINE(Document(text=text, name="fuzz.txt")))
 
 
-# A document costs a fixed start plus a bounded cost per character (the corpus's documents cost about
-# 100 calls a character). jieba's own work is not counted: linear too, but its tagger tries all its 256
-# states on each character it has never seen (65,000 steps a character).
-CALLS_AT_MOST = (20_000, 1_000)
+# A document costs a fixed start plus a bounded cost per character: the corpus's documents cost about
+# 200 calls a character, jieba's tagger included, and a text of characters that tagger never saw about
+# 1,000 (all its 256 states tried on each such character cost 65,000 until segment.py bounded them).
+CALLS_AT_MOST = (20_000, 2_000)
 
 
 @pytest.mark.slow
@@ -74,5 +74,6 @@ CALLS_AT_MOST = (20_000, 1_000)
 @given(text=fuzz.documents)
 def test_fuzzed_documents_cost_work_in_proportion_to_their_length(text):
     fixed, per_character = CALLS_AT_MOST
-    work = calls(FUZZ_PIPELINE, Document(text=text, name="fuzz.txt"), outside="/jieba/")
+    FUZZ_PIPELINE(Document(text=text, name="fuzz.txt"))  # lazy loads (jieba's dictionary) are not the text's work
+    work = calls(FUZZ_PIPELINE, Document(text=text, name="fuzz.txt"))
     assert work <= fixed + per_character * len(text)

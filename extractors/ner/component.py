@@ -27,6 +27,9 @@ from parksum.text.doc import Document, Entity
 # The model is trained on sentences (extractors/training/weak_labels.py) and reads sentences: it never
 # saw a name run across 。, and must not be given the chance.
 SENTENCE = re.compile(r"[^\n。！？；]+[。！？；]?")
+# The entities are found a block of lines at a time: no name runs across a line's end in the cleaned
+# view, and the words, spans and features of a whole long text at once would take gigabytes.
+BLOCK_CHARACTERS = 50_000
 
 
 @cache
@@ -163,11 +166,11 @@ def _sentence_features(sentences: list[tuple[int, int]], rule_spans: list[Span],
             for a, b in sentences]
 
 
-def written_span(doc: Document, span: Span) -> Span:
+def written_span(doc: Document, span: Span, offset: int = 0) -> Span:
     """A name found in the document's cleaned view (doc.norm, which the taggers read: a traditional text
     in simplified characters, so that the same words are known; lines broken inside a name joined, as
     PDFs break them: 浩忠\n电力) as a span of the text as written."""
-    start, end = doc.text_span(span.start, span.end)
+    start, end = doc.text_span(offset + span.start, offset + span.end)
     return Span(start, end, span.label, doc.text[start:end], span.masked)
 
 
@@ -184,12 +187,23 @@ class EntityExtractor:
         return doc
 
     def _entities(self, doc: Document) -> Iterator[Entity]:
-        tokens = pos_tokens(doc.norm)  # one jieba pass, which the rules and the models both read
-        rule_spans = self.rules(doc.norm, tokens)
-        by_rules = {(s.start, s.end, s.label) for s in rule_spans}
-        for found in self.model(doc.norm, rule_spans, tokens) if self.model else rule_spans:
-            s = written_span(doc, found)
-            section = doc.section_at(s.start)
-            source = "rules" if (found.start, found.end, found.label) in by_rules else "model"
-            yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
-                         source=source, section=section.index if section else None)
+        for offset, block in blocks(doc.norm):
+            tokens = pos_tokens(block)  # one jieba pass, which the rules and the models both read
+            rule_spans = self.rules(block, tokens)
+            by_rules = {(s.start, s.end, s.label) for s in rule_spans}
+            for found in self.model(block, rule_spans, tokens) if self.model else rule_spans:
+                s = written_span(doc, found, offset)
+                section = doc.section_at(s.start)
+                source = "rules" if (found.start, found.end, found.label) in by_rules else "model"
+                yield Entity(start=s.start, end=s.end, text=s.text, label=s.label, masked=s.masked,
+                             source=source, section=section.index if section else None)
+
+
+def blocks(text: str, size: int = BLOCK_CHARACTERS) -> Iterator[tuple[int, str]]:
+    """The text in pieces of about `size` characters, each ending at a line's end, with its offset."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + size)
+        end = len(text) if end < 0 else end + 1
+        yield start, text[start:end]
+        start = end

@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 
 from parksum.extractors.placeholders import mask_spec
+from parksum.text.resources import load_json
 
 # Built from the lexicons by `make data` (parksum.extractors.training.dictionary).
 USER_DICT = "jieba_user_dict.txt"
@@ -54,7 +55,22 @@ def _jieba():
     posseg = object.__new__(jieba.posseg.POSTokenizer)
     posseg.tokenizer = tokenizer
     posseg.word_tag_tab = dict(jieba.posseg.dt.word_tag_tab)
+    # the tagger's module reads its state table at every call: the bounded one serves every tagger here
+    jieba.posseg.char_state_tab_P = _BoundedStates(jieba.posseg.char_state_tab_P)
     return tokenizer, posseg
+
+
+class _BoundedStates(dict):
+    """jieba's table of the states each character may take, where an unseen character may take the
+    states of a noun or a name (data/jieba_tagging.json) instead of all 256."""
+
+    def __init__(self, table: dict) -> None:
+        super().__init__(table)
+        tags = load_json("parksum.extractors", "jieba_tagging.json")["unknown_character_tags"]
+        self.unseen = tuple((place, tag) for tag in tags for place in "BMES")
+
+    def get(self, char: str, default: object = None) -> object:  # Viterbi's default (all states) is not used
+        return super().get(char, self.unseen)
 
 
 def in_dictionary(word: str) -> bool:

@@ -8,6 +8,7 @@ trips an extractor fails alone with its reason; the batch goes on.
 """
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import re
@@ -144,12 +145,21 @@ class DocumentTimeout(Exception):
 
 @contextmanager
 def _deadline(seconds: float) -> Iterator[None]:
-    """Raise DocumentTimeout inside the work after `seconds` (a timer signal: only on the main thread;
-    Dask runs tasks on threads, where work is not timed)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+    """Raise DocumentTimeout inside the work after `seconds`: by a timer signal on the main thread, and
+    on another thread (Dask runs tasks on threads) by an exception a timer thread sends it. Either one
+    arrives between two Python instructions, so a long call into C finishes first."""
+    if seconds <= 0:
         yield
-        return
+    elif threading.current_thread() is threading.main_thread():
+        with _signal_deadline(seconds):
+            yield
+    else:
+        with _thread_deadline(seconds):
+            yield
 
+
+@contextmanager
+def _signal_deadline(seconds: float) -> Iterator[None]:
     def expire(*_: object) -> None:
         raise DocumentTimeout
 
@@ -160,6 +170,32 @@ def _deadline(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+
+
+@contextmanager
+def _thread_deadline(seconds: float) -> Iterator[None]:
+    worker, lock, state = threading.get_ident(), threading.Lock(), {"done": False, "expired": False}
+    send = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def expire() -> None:
+        with lock:
+            if not state["done"]:
+                state["expired"] = True
+                send(ctypes.c_ulong(worker), ctypes.py_object(DocumentTimeout))
+
+    timer = threading.Timer(seconds, expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        with lock:
+            state["done"] = True
+            timer.cancel()
+            if state["expired"]:  # sent, perhaps not yet raised: take it back and raise it here
+                send(ctypes.c_ulong(worker), None)
+        if state["expired"]:
+            raise DocumentTimeout
 
 
 def work(pipeline: Pipeline, path: Path, tags: Tags = NO_TAGS) -> Processed:

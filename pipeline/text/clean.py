@@ -13,7 +13,9 @@ unchanged; boilerplate is recorded as spans of the text, not deleted. The rules 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -30,7 +32,9 @@ _WIDE = re.compile("[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-
 @dataclass(frozen=True)
 class Cleaned:
     norm: str  # the view
-    origin: tuple[int, ...] | None  # text offset of each view character (and the text's end); None: the same
+    # text offset of each view character (and the text's end); None: the same. An array of machine integers,
+    # not a tuple: a Python int per character would cost 36 bytes a character on a long text
+    origin: Sequence[int] | None
     boilerplate: tuple[Span, ...]  # spans of the text recognised as boilerplate
     folded: bool = False  # the text is written in traditional characters, read folded to simplified ones
 
@@ -62,14 +66,14 @@ def clean(text: str) -> Cleaned:
     left_out = _merge(left_out)
     if not left_out:
         return Cleaned(norm, None, (), folded)
-    pieces, origin, at = [], [], 0
+    pieces, origin, at = [], array("q"), 0
     for start, end in left_out:
         pieces.append(norm[at:start])
         origin.extend(range(at, start))
         at = end
     pieces.append(norm[at:])
     origin.extend(range(at, len(norm) + 1))
-    return Cleaned("".join(pieces), tuple(origin), tuple(boilerplate), folded)
+    return Cleaned("".join(pieces), origin, tuple(boilerplate), folded)
 
 
 @cache

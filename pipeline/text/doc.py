@@ -9,6 +9,7 @@ to the document.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -99,7 +100,7 @@ class Document:
     sha256: str | None = None
     norm: str = field(default="", repr=False)
     # text offset of each character of `norm` (and of its end); None where norm is as long as text
-    origin: tuple[int, ...] | None = field(default=None, repr=False)
+    origin: Sequence[int] | None = field(default=None, repr=False)
     boilerplate: list[tuple[int, int]] = field(default_factory=list)  # spans of text: web, page furniture
     folded: bool = False  # written in traditional characters: `norm` reads them as simplified ones
     # where each character of `text` was read from in a .docx (paragraph, list label, table cell); () for text
