@@ -92,6 +92,7 @@ class QuantityExtractor:
         periods = load_json("parksum.extractors", "periods.json")
         self._periods = scanner(periods["patterns"])
         self._continues = tuple(periods["continues_sentence"])
+        self._frame_marks = tuple(periods["frames_paragraph_before"])
         self._trailing_period = regex.compile("(?:" + "|".join(periods["patterns"]) + ")的?$")
         self._sentence_end = re.compile(f"[{re.escape(r['sentence_ends'])}]")
         self._clause_end = re.compile(f"[{re.escape(r['clause_ends'])}]")
@@ -198,6 +199,8 @@ class QuantityExtractor:
         titles = _title_spans(scan)
         periods = [m.span() for m in self._periods.finditer(scan) if not _overlaps(*m.span(), titles)]
         period_starts = [p[0] for p in periods]
+        frames = [(a, b) for a, b in periods
+                  if (a == 0 or scan[a - 1] == "\n") and scan[b:b + 1] in self._frame_marks]
         quantities: list[Quantity] = []
         previous_end, previous, previous_read = 0, None, None
         for cand in self._candidates(scan, titles):
@@ -229,6 +232,8 @@ class QuantityExtractor:
             section = doc.section_at(start)
             period, period_start = self._period(scan, periods, period_starts, cand, sentence_start,
                                                 sentence_starts[max(0, s_index - 1)])
+            if period is None:
+                period, period_start = _framing_period(doc, scan, frames, cand.qual_start, section)
             unit = unit_for(cand.unit) if cand.unit else None
             canonical = self._lexicon.lookup(read, cand.unit) if role != "threshold" else None
             quantity = Quantity(
@@ -438,6 +443,19 @@ def _number(num: str) -> float | None:
     if num[0].isdigit() or num[0] == "-":
         return float(num.replace(",", "").replace("，", ""))
     return chinese_value(num)
+
+
+def _framing_period(doc: Document, scan: str, frames: list[tuple[int, int]], at: int,
+                    section: Section | None) -> tuple[str | None, int]:
+    """The time phrase that opens the paragraph of `at` (2022年，园区…。…), where it opens the same unit
+    of the outline (an inline 一是… opens a unit of its own): it frames the paragraph's figures."""
+    k = bisect.bisect_right(frames, (at, at)) - 1
+    if k < 0:
+        return None, 0
+    start, end = frames[k]
+    if "\n" in scan[start:at] or doc.section_at(doc.text_offset(start)) is not section:
+        return None, 0
+    return scan[start:end], start
 
 
 def _last_before(positions: list[int], offset: int, floor: int) -> int:
