@@ -277,7 +277,7 @@ class QuantityExtractor:
         if not level and self._growth_after.match(scan, cand.consumed_end):
             return "growth", 1  # 保持3%—5%的增长
         if not level and ((self._completion.search(pre) and cand.unit is None)
-                          or (percent and self._completion_of.search(pre))):
+                          or (percent and self._completion_of.search(clause))):
             return "completion", 1
         if percent and self._share.search(clause):
             return "share", 1
