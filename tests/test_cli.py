@@ -39,6 +39,17 @@ def test_usage_errors_exit_2(capsys):
     assert "cannot read manifest" in capsys.readouterr().err
 
 
+def test_read_commands_start_without_the_text_libraries():
+    """Start-up is most of a read command's time: compare, metrics, search and report load pandas and
+    SQLAlchemy, not what reading text needs (cn2an compiles its patterns on import, jieba its dictionary)
+    nor PostgreSQL's SQL dialect on a SQLite store."""
+    loaded = subprocess.run([sys.executable, "-c", "import sys; from parksum.interfaces import cli; "
+                             "import parksum.analyst.compare, parksum.analyst.report, parksum.analyst.search; "
+                             "print(*sys.modules)"], capture_output=True, text=True, check=True).stdout.split()
+    assert "pandas" in loaded
+    assert not {"cn2an", "jieba", "sqlalchemy.dialects.postgresql"} & set(loaded)
+
+
 def test_extract_writes_contract_json(tmp_path, capsys):
     assert main(["extract", str(FILES / "utf8.txt"), "--out", str(tmp_path)]) == EXIT_OK
     data = json.loads((tmp_path / "utf8.json").read_text(encoding="utf-8"))

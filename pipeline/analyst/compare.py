@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parksum.analyst.facts import MASKED, STATUS_PREFERENCE, Db, facts, parks, resolve_indicators, store_of
+from parksum.analyst.facts import MASKED, STATUS_PREFERENCE, Db, fact_rows, parks, resolve_indicators, store_of
 from parksum.extractors.units import unit_for, unit_table
 
 FORMATS = ("table", "csv", "json", "xlsx")
@@ -38,7 +38,7 @@ def compare_long(indicators: Iterable[str], db: Db = None, *, period: int | None
     """
     store = store_of(db)
     names = resolve_indicators(indicators, store)
-    return tidy(facts(store, indicators=names, period=period, status=status), names, parks(store))
+    return tidy(fact_rows(store, indicators=names, period=period, status=status), names, parks(store))
 
 
 def tidy(fact_rows: pd.DataFrame, names: list[str], every_park: list[str] | None = None) -> pd.DataFrame:

@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-import cn2an
-
 from parksum.text.resources import load_json
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -244,6 +242,8 @@ def format_number(value: int, fmt: str) -> str:
     if "none" in rule:
         return ""
     if "cn2an" in rule and value > 0:
+        import cn2an  # here, not at the top: its import compiles patterns for 0.3 s, which every command paid
+
         return cn2an.an2cn(value, rule["cn2an"])
     if "sequence" in rule and 0 < value <= len(rule["sequence"]):
         return rule["sequence"][value - 1]
