@@ -192,9 +192,15 @@ def _thread_deadline(seconds: float) -> Iterator[None]:
         with lock:
             state["done"] = True
             timer.cancel()
-            if state["expired"]:  # sent, perhaps not yet raised: take it back and raise it here
-                send(ctypes.c_ulong(worker), None)
         if state["expired"]:
+            # Sent, perhaps not yet raised (it is raised at a loop's turn or a call): take it here. Taking
+            # it back by sending None would leave the interpreter's "pending" flag set for good (CPython
+            # clears it only where the exception is raised), and every later profiled call would crawl.
+            try:
+                for _ in range(2):
+                    pass
+            except DocumentTimeout:
+                pass
             raise DocumentTimeout
 
 
@@ -203,6 +209,7 @@ def work(pipeline: Pipeline, path: Path, tags: Tags = NO_TAGS) -> Processed:
     start = time.perf_counter()
     limit = pipeline.limits.seconds_per_document
     try:
+        pipeline.warm_up()  # untimed: a deadline must not stop a dictionary half loaded
         with _deadline(limit):
             doc = pipeline.process_file(path, tags)
         return Processed(doc, None, time.perf_counter() - start)

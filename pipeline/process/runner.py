@@ -39,6 +39,8 @@ class Pipeline:
         unknown = [name for name in self.names if name not in config["components"]]
         if unknown:
             raise ValueError(f"no component {', '.join(unknown)} in pipeline.toml")
+        self.warm_up_text: str = config["warm_up"]["text"]
+        self.warm = False
         self.components: list[Component] = []
         for name in self.names:
             kwargs = dict(config.get("settings", {}).get(name, {}))
@@ -50,6 +52,13 @@ class Pipeline:
         for component in self.components:
             doc = component(doc)
         return doc
+
+    def warm_up(self) -> None:
+        """Make every component load what it loads lazily, by reading pipeline.toml's warm-up document
+        (once: later calls do nothing)."""
+        if not self.warm:
+            self(Document(text=self.warm_up_text, name="warm-up.txt"))
+            self.warm = True
 
     def make_doc(self, loaded: LoadedText, tags: Tags = NO_TAGS) -> Document:
         doc = Document(text=loaded.text, name=shown(loaded.path.name), park=tags.park, year=tags.year,
