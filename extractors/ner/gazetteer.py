@@ -65,6 +65,7 @@ def _compiled() -> dict:
         "project_pos": set(g["name_pos"]) | set(g["project_extra_pos"]),
         "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
         "admin": set(g["admin_prefixes"]),
+        "speaker_words": set(g["speaker_words"]["words"]),
         "admin_longest_first": sorted(g["admin_prefixes"], key=len, reverse=True),
         "sub_bodies": set(g["org_sub_bodies"]["words"]),
         "always_in_span": set(g["suffix_always_in_span"]),
@@ -176,6 +177,7 @@ class RuleNer:
                     # single characters name industries in a list of them (钢、铝、核优势产业)
                     named = (len(item) >= 2 or _compiled()["mask"].fullmatch(item)
                              or (label == "INDUSTRY" and _one_noun(tokens, starts, start, end)))
+                    named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
                     if named and (project or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
                         found.append(self._span(text, start, end, e["numbered_label"] if project else label))
             elif not tail and len(parts) > 1:
@@ -273,6 +275,10 @@ class RuleNer:
         # A project's name starts after the verbs it may hold inside (建设稀土废料综合回收利用项目).
         while label == "PROJECT" and j + 1 < i and (tokens[j + 1].pos in inner["pos"]
                                                     or tokens[j + 1].word in inner["words"]):
+            j += 1
+            start = tokens[j + 1].start if j + 1 < i else token.start
+        # The speaker's own unit is no prefix of a name (我区党工委 → 党工委).
+        if j >= 0 and tokens[j].word in c["speaker_words"] and j + 1 < i and tokens[j + 1].word in c["admin"]:
             j += 1
             start = tokens[j + 1].start if j + 1 < i else token.start
         # A name starts with content, not with a number word or a stop character.
