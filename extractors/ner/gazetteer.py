@@ -230,7 +230,11 @@ class RuleNer:
         found: list[Span] = []
         listed = c["name_label"].get(word)
         if listed:
-            start = self._industry_modifiers(tokens, i) if listed == "INDUSTRY" else token.start
+            start = token.start
+            if listed == "INDUSTRY":
+                start = self._industry_modifiers(tokens, i)
+            elif listed == "ORG":
+                start = self._level_prefix(tokens, i)
             found.append(self._span(text, start, token.end, listed))
         after_mask = i > 0 and tokens[i - 1].pos == "mask"
         if c["not_name_suffixes"].longest(word)[0] is not None and not after_mask:
@@ -297,6 +301,18 @@ class RuleNer:
         end = token.end if in_span else name_end
         found.append(self._span(text, start, end, label))
         return found
+
+    @staticmethod
+    def _level_prefix(tokens: list[Token], i: int) -> int:
+        """A listed body with its level word and the masked place before that (市工商联, ***区妇联), not the
+        speaker's own unit (我区)."""
+        c = _compiled()
+        j = i
+        if j > 0 and tokens[j - 1].word in c["admin"] and not (j > 1 and tokens[j - 2].word in c["speaker_words"]):
+            j -= 1
+            if j > 0 and tokens[j - 1].pos == "mask":
+                j -= 1
+        return tokens[j].start
 
     @staticmethod
     def _firm(word: str) -> bool:
