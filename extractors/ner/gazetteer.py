@@ -66,6 +66,7 @@ def _compiled() -> dict:
         "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
         "admin": set(g["admin_prefixes"]),
         "speaker_words": set(g["speaker_words"]["words"]),
+        "numbered_roads": set(g["numbered_roads"]["words"]),
         "admin_longest_first": sorted(g["admin_prefixes"], key=len, reverse=True),
         "sub_bodies": set(g["org_sub_bodies"]["words"]),
         "always_in_span": set(g["suffix_always_in_span"]),
@@ -243,6 +244,8 @@ class RuleNer:
         if suffix is None or (label == "INDUSTRY" and text.startswith(c["park_words"], token.end)):
             return found
         allowed = c["project_pos"] if label == "PROJECT" else c["name_pos"]
+        if suffix in c["numbered_roads"]:  # 104国道, 徐宁一级公路
+            allowed = allowed | {"m"}
         start = token.start
         j = i - 1
         limit = c["max_chars"][label]
@@ -369,7 +372,8 @@ class RuleNer:
         if suffix in c["needs_name"].get(label, ()):
             lead = tokens[first] if first < head else tokens[head]
             admin_led = label == "ORG" and name[:1] in c["admin"]
-            return _is_proper(lead) or admin_led or (label == "PLACE" and _trade_park(name + suffix))
+            numbered_road = suffix in c["numbered_roads"] and bool(re.fullmatch(r"[\dA-Z]+", name))
+            return _is_proper(lead) or admin_led or numbered_road or (label == "PLACE" and _trade_park(name + suffix))
         return True
 
 
