@@ -121,6 +121,7 @@ def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
         "tail_max_chars": e["tail_max_chars"],
         "project_item": re.compile(e["project_item"]),
         "list_breaks": e["list_breaks"],
+        "masked_item_max_chars": e["masked_item_max_chars"],
     }
 
 
@@ -179,7 +180,9 @@ class RuleNer:
                     named = (len(item) >= 2 or _compiled()["mask"].fullmatch(item)
                              or (label == "INDUSTRY" and _one_noun(tokens, starts, start, end)))
                     named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
-                    if named and (project or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
+                    masked_industry = label == "INDUSTRY" and _masked_item(item)
+                    if named and (project or masked_industry
+                                  or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
                         found.append(self._span(text, start, end, e["numbered_label"] if project else label))
             elif not tail and len(parts) > 1:
                 near = industries[bisect_left(industry_starts, parts[0][0]):bisect_left(industry_starts, parts[-1][1])]
@@ -202,10 +205,8 @@ class RuleNer:
         if holding < 2 or 2 * holding < len(parts):
             return []
         exact = set(industries)
-        mask = _compiled()["mask"]
         return [self._span(text, a, b, "INDUSTRY") for a, b in parts if (a, b) not in exact and (
-                mask.fullmatch(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos"))
-                )]
+                _masked_item(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos")))]
 
     @staticmethod
     def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -396,6 +397,11 @@ def _name_like(tokens: list[Token], starts: list[int], start: int, end: int, pos
             return False
         i += 1
     return True
+
+
+def _masked_item(item: str) -> bool:
+    """A short item with a mask in it: a name masked whole or in part (**, x能)."""
+    return bool(_compiled()["mask"].search(item)) and len(item) <= _compiled()["enum"]["masked_item_max_chars"]
 
 
 def _one_noun(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
