@@ -106,7 +106,9 @@ class _SuffixIndex:
 
 
 def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
-    item = f"[^\\s，。；：、,;:“”\"（）()《》！？…—等]{{1,{e['item_max_chars']}}}"
+    # an item may hold a bracketed part (中国(绿溪)优食谷…产业城) and a space (MEMS 传感器)
+    char = "[^\\s，。；：、,;:“”\"（）()《》！？…—等]"
+    item = f"(?:{char}|[（(]{char}{{1,8}}[）)]|(?<={char}) (?={char})){{1,{e['item_max_chars']}}}"
     qualifiers = "|".join([e["numbered_qualifier"], *map(re.escape, e["qualifiers"])])
     heads = "|".join(map(re.escape, sorted(e["heads"], key=len, reverse=True)))
     return {
