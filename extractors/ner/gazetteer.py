@@ -65,6 +65,8 @@ def _compiled() -> dict:
         "project_pos": set(g["name_pos"]) | set(g["project_extra_pos"]),
         "suffix_in_span": {k: v for k, v in g["suffix_in_span"].items() if k != "_about"},
         "admin": set(g["admin_prefixes"]),
+        "speaker_words": set(g["speaker_words"]["words"]),
+        "numbered_roads": set(g["numbered_roads"]["words"]),
         "admin_longest_first": sorted(g["admin_prefixes"], key=len, reverse=True),
         "sub_bodies": set(g["org_sub_bodies"]["words"]),
         "always_in_span": set(g["suffix_always_in_span"]),
@@ -73,8 +75,14 @@ def _compiled() -> dict:
         "mask": mask_pattern(),
         "enum": _enumeration_patterns(g["enumerations"], g["park_words"]["words"]),
         "park_words": tuple(g["park_words"]["words"]),
+        "industry_qualifiers": tuple(g["industry_qualifiers"]["words"]),
+        "industry_modifiers": g["industry_modifiers"] | {"pos": set(g["industry_modifiers"]["pos"]),
+                                                        "not_modifiers": set(g["industry_modifiers"]["not_modifiers"])},
+        "trade_parks": {"heads": tuple(g["trade_parks"]["heads"]), "not_trades": set(g["trade_parks"]["not_trades"])},
         "generic_project": re.compile(g["generic_project"]["pattern"]),
         "name_openers": g["name_openers"]["words"],
+        "project_inner": {k: set(v) for k, v in g["project_inner"].items() if k != "_about"},
+        "quoted_programme": re.compile(g["quoted_programme"]["pattern"]),
         "parks_being_built": g["parks_being_built"] | {
             "clause": re.compile(f"[^{re.escape(g['parks_being_built']['clause_end'])}]*")},
     }
@@ -98,7 +106,9 @@ class _SuffixIndex:
 
 
 def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
-    item = f"[^\\s，。；：、,;:“”\"（）()《》！？…—等]{{1,{e['item_max_chars']}}}"
+    # an item may hold a bracketed part (中国(绿溪)优食谷…产业城) and a space (MEMS 传感器)
+    char = "[^\\s，。；：、,;:“”\"（）()《》！？…—等]"
+    item = f"(?:{char}|[（(]{char}{{1,8}}[）)]|(?<={char}) (?={char})){{1,{e['item_max_chars']}}}"
     qualifiers = "|".join([e["numbered_qualifier"], *map(re.escape, e["qualifiers"])])
     heads = "|".join(map(re.escape, sorted(e["heads"], key=len, reverse=True)))
     return {
@@ -113,6 +123,7 @@ def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
         "tail_max_chars": e["tail_max_chars"],
         "project_item": re.compile(e["project_item"]),
         "list_breaks": e["list_breaks"],
+        "masked_item_max_chars": e["masked_item_max_chars"],
     }
 
 
@@ -124,6 +135,7 @@ class RuleNer:
         c = _compiled()
         # A title is the text between the brackets.
         spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
+        spans += [self._span(text, *m.span(), "PROJECT") for m in c["quoted_programme"].finditer(text)]
         tokens = pos_tokens(text) if tokens is None else tokens
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
@@ -166,8 +178,13 @@ class RuleNer:
                     project = label == "COMPANY" and bool(re.search(r"\d", item) or e["project_item"].search(item))
                     function_pos = "industry_function_pos" if label == "INDUSTRY" else "function_pos"
                     firm_like = label != "COMPANY" or not _common_word(tokens, starts, start, end)
-                    named = len(item) >= 2 or _compiled()["mask"].fullmatch(item)
-                    if named and (project or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
+                    # single characters name industries in a list of them (钢、铝、核优势产业)
+                    named = (len(item) >= 2 or _compiled()["mask"].fullmatch(item)
+                             or (label == "INDUSTRY" and _one_noun(tokens, starts, start, end)))
+                    named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
+                    masked_industry = label == "INDUSTRY" and _masked_item(item)
+                    if named and (project or masked_industry
+                                  or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
                         found.append(self._span(text, start, end, e["numbered_label"] if project else label))
             elif not tail and len(parts) > 1:
                 near = industries[bisect_left(industry_starts, parts[0][0]):bisect_left(industry_starts, parts[-1][1])]
@@ -190,10 +207,8 @@ class RuleNer:
         if holding < 2 or 2 * holding < len(parts):
             return []
         exact = set(industries)
-        mask = _compiled()["mask"]
         return [self._span(text, a, b, "INDUSTRY") for a, b in parts if (a, b) not in exact and (
-                mask.fullmatch(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos"))
-                )]
+                _masked_item(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos")))]
 
     @staticmethod
     def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -219,7 +234,12 @@ class RuleNer:
         found: list[Span] = []
         listed = c["name_label"].get(word)
         if listed:
-            found.append(self._span(text, token.start, token.end, listed))
+            start = token.start
+            if listed == "INDUSTRY":
+                start = self._industry_modifiers(tokens, i)
+            elif listed == "ORG":
+                start = self._level_prefix(tokens, i)
+            found.append(self._span(text, start, token.end, listed))
         after_mask = i > 0 and tokens[i - 1].pos == "mask"
         if c["not_name_suffixes"].longest(word)[0] is not None and not after_mask:
             return found
@@ -227,30 +247,59 @@ class RuleNer:
         if suffix is None or (label == "INDUSTRY" and text.startswith(c["park_words"], token.end)):
             return found
         allowed = c["project_pos"] if label == "PROJECT" else c["name_pos"]
+        if suffix in c["numbered_roads"]:  # 104国道, 徐宁一级公路
+            allowed = allowed | {"m"}
         start = token.start
         j = i - 1
         limit = c["max_chars"][label]
         passed_mask = False
+        inner = c["project_inner"]
         while j >= 0:
             left = tokens[j]
             if label == "ORG" and self._ends_org_extension(left, listed == "ORG", word, suffix):
                 break
-            if (left.pos not in allowed or left.word in c["left_stops"] or not WORDLIKE.fullmatch(left.word)
+            # a verb inside a project's name follows a noun of it (回收利用, 提标改造), not an adverb or a figure
+            project_word = label == "PROJECT" and (left.pos in inner["pos"] or left.word in inner["words"]) and (
+                j > 0 and tokens[j - 1].pos in inner["before_verb_pos"])
+            barrier = left.word in c["barriers"].get(label, ()) and not (
+                label == "PROJECT" and j == i - 1 and left.word in inner["head_modifiers"])
+            # a firm and its project are two names (**铝业 + 2号线改造项目), a firm's 建设项目 one
+            if label == "PROJECT" and self._firm(left.word) and (
+                    text[left.end:token.end - len(suffix)] not in inner["head_modifiers"] | {""}):
+                break
+            if ((left.pos not in allowed and not project_word) or left.word in c["left_stops"]
+                    or not WORDLIKE.fullmatch(left.word)
                     or token.end - left.start > limit + len(suffix) or left.word in c["not_names_but_admin"]
-                    or left.word in c["barriers"].get(label, ())):
+                    or barrier):
                 break
             # Left of a mask only a proper noun can still belong to the name (中国建设银行***分行),
-            # not a verb jieba took for a noun (参观***市).
+            # not a verb jieba took for a noun (参观***市); a masked figure (年产*万吨) is no name part.
             if passed_mask and not _is_proper(left):
                 break
-            passed_mask = passed_mask or left.pos == "mask"
+            masked_figure = j + 1 < len(tokens) and tokens[j + 1].pos in ("m", "q", "mq")
+            passed_mask = passed_mask or (left.pos == "mask" and not (label == "PROJECT" and masked_figure))
             start = left.start
             j -= 1
+            if label == "PROJECT" and left.word in c["name_openers"]:
+                break
+        # A project's name starts after the verbs it may hold inside (建设稀土废料综合回收利用项目).
+        while label == "PROJECT" and j + 1 < i and (tokens[j + 1].pos in inner["pos"]
+                                                    or tokens[j + 1].word in inner["words"]):
+            j += 1
+            start = tokens[j + 1].start if j + 1 < i else token.start
+        # The speaker's own unit is no prefix of a name (我区党工委 → 党工委).
+        if j >= 0 and tokens[j].word in c["speaker_words"] and j + 1 < i and tokens[j + 1].word in c["admin"]:
+            j += 1
+            start = tokens[j + 1].start if j + 1 < i else token.start
         # A name starts with content, not with a number word or a stop character.
         while start < token.end and (text[start] in c["left_stops"] or text[start].isspace()) and not any(
                 text.startswith(w, start) for w in c["name_openers"]):
             start += 1
         name_end = token.end - len(suffix)
+        # an industry's name ends before the words that qualify it (钢、铝、核优势产业 → 核)
+        while label == "INDUSTRY" and (trailing := next((w for w in c["industry_qualifiers"]
+                                                         if text.endswith(w, start, name_end)), None)):
+            name_end -= len(trailing)
         name = text[start:name_end]
         if not name or not self._is_name(tokens, j + 1, i, name, suffix, label):
             return found
@@ -258,6 +307,41 @@ class RuleNer:
         end = token.end if in_span else name_end
         found.append(self._span(text, start, end, label))
         return found
+
+    @staticmethod
+    def _level_prefix(tokens: list[Token], i: int) -> int:
+        """A listed body with its level word and the masked place before that (市工商联, ***区妇联), not the
+        speaker's own unit (我区)."""
+        c = _compiled()
+        j = i
+        if j > 0 and tokens[j - 1].word in c["admin"] and not (j > 1 and tokens[j - 2].word in c["speaker_words"]):
+            j -= 1
+            if j > 0 and tokens[j - 1].pos == "mask":
+                j -= 1
+        return tokens[j].start
+
+    @staticmethod
+    def _firm(word: str) -> bool:
+        """`word` ends in a suffix that makes a firm's name on its own (公司, 集团, 铝业; not 科技)."""
+        c = _compiled()
+        suffix, label = c["suffixes"].longest(word)
+        return label == "COMPANY" and suffix not in c["needs_name"]["COMPANY"]
+
+    @staticmethod
+    def _industry_modifiers(tokens: list[Token], i: int) -> int:
+        """A listed industry with the modifiers that are part of its name (精细磷化工, 煤基新材料, 设施农业):
+        the start of the nouns right before it (ner_gazetteer.json, industry_modifiers)."""
+        c = _compiled()
+        rule = c["industry_modifiers"]
+        j = i
+        while j > 0 and i - j < rule["max_tokens"]:
+            left = tokens[j - 1]
+            if (left.pos not in rule["pos"] or left.word in rule["not_modifiers"] or left.word in c["left_stops"]
+                    or left.word in c["generic"]["INDUSTRY"] or any(p in left.word for p in rule["not_in_modifiers"])
+                    or c["name_label"].get(left.word) not in (None, "INDUSTRY") or not WORDLIKE.fullmatch(left.word)):
+                break
+            j -= 1
+        return tokens[j].start
 
     @staticmethod
     def _ends_org_extension(left: Token, head_listed: bool, head: str, suffix: str) -> bool:
@@ -291,8 +375,18 @@ class RuleNer:
         if suffix in c["needs_name"].get(label, ()):
             lead = tokens[first] if first < head else tokens[head]
             admin_led = label == "ORG" and name[:1] in c["admin"]
-            return _is_proper(lead) or admin_led
+            numbered_road = suffix in c["numbered_roads"] and bool(re.fullmatch(r"[\dA-Z]+", name))
+            return _is_proper(lead) or admin_led or numbered_road or (label == "PLACE" and _trade_park(name + suffix))
         return True
+
+
+def _trade_park(name: str) -> bool:
+    """A park named by its trade (陶瓷产业园区, 医药工业产业园区): a name, unlike 特色产业园 or 工业园区 alone."""
+    c = _compiled()
+    head = next((h for h in c["trade_parks"]["heads"] if name.endswith(h)), None)
+    trade = name[:-len(head)] if head else ""
+    return (len(trade) >= 2 and trade[:1] not in c["left_stops"] and trade not in c["generic"]["INDUSTRY"]
+            and not any(w in trade for w in c["trade_parks"]["not_trades"]))
 
 
 def _name_like(tokens: list[Token], starts: list[int], start: int, end: int, pos_list: str = "function_pos") -> bool:
@@ -305,6 +399,17 @@ def _name_like(tokens: list[Token], starts: list[int], start: int, end: int, pos
             return False
         i += 1
     return True
+
+
+def _masked_item(item: str) -> bool:
+    """A short item with a mask in it: a name masked whole or in part (**, x能)."""
+    return bool(_compiled()["mask"].search(item)) and len(item) <= _compiled()["enum"]["masked_item_max_chars"]
+
+
+def _one_noun(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
+    """[start, end) is one token, a noun."""
+    i = bisect_left(starts, start)
+    return i < len(tokens) and tokens[i].start == start and tokens[i].end == end and tokens[i].pos in ("n", "ng")
 
 
 def _common_word(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
