@@ -14,12 +14,12 @@ import re
 import warnings
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache
 from pathlib import Path
 
 from parksum import paths
-from parksum.extractors.ner.gazetteer import RuleNer, Span, gazetteer
+from parksum.extractors.ner.gazetteer import RuleNer, Span, SpanCover, gazetteer
 from parksum.extractors.ner.segment import Token, mask_pattern, pos_tokens
 from parksum.extractors.placeholders import mask_spec
 from parksum.text.doc import Document, Entity
@@ -98,12 +98,16 @@ def load_models(members: tuple[Path, ...] | None = None) -> list | None:
 
 class ModelNer:
     """Entities found by vote: each model reads the text sentence by sentence (less names run across
-    clauses), and a span and label found by at least `min_votes` of the models and the rules is kept.
-    A model is not run on a sentence where its vote can no longer change what is kept."""
+    clauses), and a span and label found by at least `min_votes` of the models and the rules is kept;
+    a name of a label in `rules_decide` the rules find is kept on their word alone where no name kept
+    by vote overlaps it. A model is not run on a sentence where its vote can no longer change what is kept."""
 
-    def __init__(self, nlps: Sequence, min_votes: int | None = None, rules: RuleNer | None = None) -> None:
+    def __init__(self, nlps: Sequence, min_votes: int | None = None, rules: RuleNer | None = None,
+                 rules_decide: Iterable[str] | None = None) -> None:
         self.nlps, self.rules = nlps, rules
         self.min_votes = min_votes if min_votes is not None else ensemble()["min_votes"]
+        self.rules_decide = frozenset(rules_decide if rules_decide is not None else
+                                      ensemble()["rules_decide"] if min_votes is None else ())
 
     def __call__(self, text: str, rule_spans: list[Span] | None = None, tokens: list[Token] | None = None,
                  ) -> list[Span]:
@@ -135,8 +139,11 @@ class ModelNer:
                     kept[s.start, s.end, s.label] = s
         if rules_vote:
             kept |= {(s.start, s.end, s.label): s for s in rule_spans}
-        return sorted((kept[key] for counted in votes for key, n in counted.items() if n >= self.min_votes),
-                      key=lambda s: s.start)
+        voted = [kept[key] for counted in votes for key, n in counted.items() if n >= self.min_votes]
+        if rules_vote and self.rules_decide:
+            taken = SpanCover((s.start, s.end) for s in voted)
+            voted += [s for s in rule_spans if s.label in self.rules_decide and not taken.overlaps(s.start, s.end)]
+        return sorted(voted, key=lambda s: s.start)
 
     @staticmethod
     def _model_spans(nlp, text: str, sentences: list[tuple[int, int]], features: list) -> Iterator[list[Span]]:

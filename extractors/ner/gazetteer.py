@@ -139,10 +139,10 @@ class RuleNer:
         tokens = pos_tokens(text) if tokens is None else tokens
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
-        phrases = _Cover(m.span() for m in c["phrases"].finditer(text))
+        phrases = SpanCover(m.span() for m in c["phrases"].finditer(text))
         spans = [s for s in spans if not phrases.covers(s.start, s.end)]
         items = self._list_items(text, tokens, spans)
-        in_lists = _Cover((i.start, i.end) for i in items)
+        in_lists = SpanCover((i.start, i.end) for i in items)
         spans = [s for s in spans if not in_lists.covers(s.start, s.end)]
         return _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
 
@@ -466,8 +466,8 @@ def _resolve(spans: list[Span]) -> list[Span]:
     return kept
 
 
-class _Cover:
-    """Spans, asked whether one of them holds a given span; each question costs a binary search."""
+class SpanCover:
+    """Spans, asked whether one of them holds or overlaps a given span; each question costs a binary search."""
 
     def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
         ordered = sorted(spans)
@@ -477,3 +477,8 @@ class _Cover:
     def covers(self, start: int, end: int) -> bool:
         i = bisect_right(self.starts, start) - 1
         return i >= 0 and self.reach[i] >= end
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """Whether one of the spans shares a character with start..end."""
+        i = bisect_left(self.starts, end) - 1  # the last span starting before `end`
+        return i >= 0 and self.reach[i] > start
