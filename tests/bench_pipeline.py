@@ -37,7 +37,9 @@ files = sorted(glob.glob(folder + "/*.txt"))
 found = 0
 if kind.startswith("parksum"):
     from parksum.interfaces.cli import main
-    main(["extract", "-q", *(["--no-ner"] if kind == "parksum-no-ner" else []), folder, "--out", out])
+    # one worker: the work runs in this process, whose CPU time and memory are measured (per core)
+    main(["extract", "-q", "--workers", "1", *(["--no-ner"] if kind == "parksum-no-ner" else []), folder,
+          "--out", out])
     for path in glob.glob(out + "/*.json"):
         doc = json.load(open(path, encoding="utf-8"))
         found += len(doc["quantities"]) + len(doc["placeholders"]) + len(doc["entities"])
