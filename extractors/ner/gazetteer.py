@@ -83,6 +83,9 @@ def _compiled() -> dict:
         "name_openers": g["name_openers"]["words"],
         "project_inner": {k: set(v) for k, v in g["project_inner"].items() if k != "_about"},
         "quoted_programme": re.compile(g["quoted_programme"]["pattern"]),
+        "lone_masked_places": g["lone_masked_places"] | {
+            "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
+        "bodies_of_named_units": {k: set(v) for k, v in g["bodies_of_named_units"].items() if k != "_about"},
         "parks_being_built": g["parks_being_built"] | {
             "clause": re.compile(f"[^{re.escape(g['parks_being_built']['clause_end'])}]*")},
     }
@@ -144,7 +147,8 @@ class RuleNer:
         items = self._list_items(text, tokens, spans)
         in_lists = SpanCover((i.start, i.end) for i in items)
         spans = [s for s in spans if not in_lists.covers(s.start, s.end)]
-        return _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
+        spans = _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
+        return _lone_masked_places(text, tokens, _bodies_of_named_units(text, spans))
 
     def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
         """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
@@ -314,10 +318,15 @@ class RuleNer:
         speaker's own unit (我区)."""
         c = _compiled()
         j = i
+        units = c["bodies_of_named_units"]
         if j > 0 and tokens[j - 1].word in c["admin"] and not (j > 1 and tokens[j - 2].word in c["speaker_words"]):
             j -= 1
             if j > 0 and tokens[j - 1].pos == "mask":
                 j -= 1
+        # a body of a park named or masked before its unit word (**园党工委), not of the speaker's 园区 alone
+        elif (j > 1 and tokens[j - 1].word in units["units"] and tokens[j].word in units["bodies"]
+              and _is_proper(tokens[j - 2])):
+            j -= 2
         return tokens[j].start
 
     @staticmethod
@@ -452,6 +461,35 @@ def _parks_being_built(text: str, spans: list[Span]) -> list[Span]:
                 span = Span(span.start, span.end, "PROJECT", span.text, span.masked)
         built.append(span)
     return built
+
+
+def _bodies_of_named_units(text: str, spans: list[Span]) -> list[Span]:
+    """A party body right after the named park or firm it belongs to is one ORG with it (济宁经开区党工委)."""
+    bodies = tuple(_compiled()["bodies_of_named_units"]["bodies"])
+    merged: list[Span] = []
+    for span in spans:
+        start, k = span.start, len(merged)
+        if span.label == "ORG" and span.text.endswith(bodies):
+            while k > 0 and merged[k - 1].label in ("PLACE", "COMPANY") and not text[merged[k - 1].end:start].strip():
+                k -= 1
+                start = merged[k].start
+        if k < len(merged):
+            surface = text[start:span.end]
+            merged[k:] = [Span(start, span.end, "ORG", surface, bool(_compiled()["mask"].search(surface)))]
+        else:
+            merged.append(span)
+    return merged
+
+
+def _lone_masked_places(text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
+    """A mask no name holds, standing for a place in a phrase (为x争先进位, 对xx的殷切期待): a PLACE
+    (ner_gazetteer.json, lone_masked_places)."""
+    rule = _compiled()["lone_masked_places"]
+    taken = SpanCover((s.start, s.end) for s in spans)
+    found = [Span(t.start, t.end, "PLACE", t.word, True) for t in tokens if t.pos == "mask"
+             and not taken.overlaps(t.start, t.end) and text.startswith(rule["after"], t.end)
+             and (t.start == 0 or text[t.start - 1] in rule["openers"] or text.endswith(rule["before"], 0, t.start))]
+    return sorted(spans + found, key=lambda s: s.start) if found else spans
 
 
 def _resolve(spans: list[Span]) -> list[Span]:
