@@ -86,6 +86,7 @@ def _compiled() -> dict:
         "lone_masked_places": g["lone_masked_places"] | {
             "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
         "bodies_of_named_units": {k: set(v) for k, v in g["bodies_of_named_units"].items() if k != "_about"},
+        "industry_indicator_tails": tuple(g["industry_indicator_tails"]["words"]),
         "parks_being_built": g["parks_being_built"] | {
             "clause": re.compile(f"[^{re.escape(g['parks_being_built']['clause_end'])}]*")},
     }
@@ -139,7 +140,7 @@ class RuleNer:
         # A title is the text between the brackets.
         spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
         spans += [self._span(text, *m.span(), "PROJECT") for m in c["quoted_programme"].finditer(text)]
-        tokens = pos_tokens(text) if tokens is None else tokens
+        tokens = _industries_of_indicators(pos_tokens(text) if tokens is None else tokens)
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
         phrases = SpanCover(m.span() for m in c["phrases"].finditer(text))
@@ -186,6 +187,7 @@ class RuleNer:
                     named = (len(item) >= 2 or _compiled()["mask"].fullmatch(item)
                              or (label == "INDUSTRY" and _one_noun(tokens, starts, start, end)))
                     named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
+                    named = named and item not in e["lead_words"]  # 培育、建立产业集群: verbs, no names
                     masked_industry = label == "INDUSTRY" and _masked_item(item)
                     if named and (project or masked_industry
                                   or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
@@ -387,6 +389,22 @@ class RuleNer:
             numbered_road = suffix in c["numbered_roads"] and bool(re.fullmatch(r"[\dA-Z]+", name))
             return _is_proper(lead) or admin_led or numbered_road or (label == "PLACE" and _trade_park(name + suffix))
         return True
+
+
+def _industries_of_indicators(tokens: list[Token]) -> list[Token]:
+    """An indicator's word that begins with an industry (高新技术产业增加值) read as the industry and the
+    indicator (ner_gazetteer.json, industry_indicator_tails)."""
+    c = _compiled()
+    split: list[Token] = []
+    for t in tokens:
+        tail = next((w for w in c["industry_indicator_tails"] if t.word.endswith(w) and len(t.word) > len(w)), None)
+        head = t.word[:-len(tail)] if tail else ""
+        if head and (c["name_label"].get(head) == "INDUSTRY" or c["suffixes"].longest(head)[1] == "INDUSTRY"):
+            middle = t.start + len(head)
+            split += [Token(head, "n", t.start, middle), Token(tail, "n", middle, t.end)]
+        else:
+            split.append(t)
+    return split
 
 
 def _trade_park(name: str) -> bool:
