@@ -86,7 +86,8 @@ def _compiled() -> dict:
         "lone_masked_places": g["lone_masked_places"] | {
             "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
         "bodies_of_named_units": {k: set(v) for k, v in g["bodies_of_named_units"].items() if k != "_about"},
-        "industry_indicator_tails": tuple(g["industry_indicator_tails"]["words"]),
+        "tails": {label: tuple(words) for label, words in g["names_inside_words"]["tails"].items()},
+        "session": re.compile(g["session_prefix"]["pattern"]),
         "parks_being_built": g["parks_being_built"] | {
             "clause": re.compile(f"[^{re.escape(g['parks_being_built']['clause_end'])}]*")},
     }
@@ -140,7 +141,7 @@ class RuleNer:
         # A title is the text between the brackets.
         spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
         spans += [self._span(text, *m.span(), "PROJECT") for m in c["quoted_programme"].finditer(text)]
-        tokens = _industries_of_indicators(pos_tokens(text) if tokens is None else tokens)
+        tokens = _names_inside_words(pos_tokens(text) if tokens is None else tokens)
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
         phrases = SpanCover(m.span() for m in c["phrases"].finditer(text))
@@ -320,6 +321,8 @@ class RuleNer:
         speaker's own unit (我区)."""
         c = _compiled()
         j = i
+        if j > 0 and c["session"].match(tokens[j - 1].word):  # 第十四届全国人民代表大会
+            j -= 1
         units = c["bodies_of_named_units"]
         if j > 0 and tokens[j - 1].word in c["admin"] and not (j > 1 and tokens[j - 2].word in c["speaker_words"]):
             j -= 1
@@ -391,20 +394,32 @@ class RuleNer:
         return True
 
 
-def _industries_of_indicators(tokens: list[Token]) -> list[Token]:
-    """An indicator's word that begins with an industry (高新技术产业增加值) read as the industry and the
-    indicator (ner_gazetteer.json, industry_indicator_tails)."""
-    c = _compiled()
+def _names_inside_words(tokens: list[Token]) -> list[Token]:
+    """A dictionary word that begins with a name read as its parts (高新技术产业|增加值, 党工委|会议, 市|妇联):
+    ner_gazetteer.json, names_inside_words."""
     split: list[Token] = []
     for t in tokens:
-        tail = next((w for w in c["industry_indicator_tails"] if t.word.endswith(w) and len(t.word) > len(w)), None)
-        head = t.word[:-len(tail)] if tail else ""
-        if head and (c["name_label"].get(head) == "INDUSTRY" or c["suffixes"].longest(head)[1] == "INDUSTRY"):
-            middle = t.start + len(head)
-            split += [Token(head, "n", t.start, middle), Token(tail, "n", middle, t.end)]
+        cut = _name_inside(t.word)
+        if cut:
+            split += [Token(t.word[:cut], "n", t.start, t.start + cut), Token(t.word[cut:], "n", t.start + cut, t.end)]
         else:
             split.append(t)
     return split
+
+
+def _name_inside(word: str) -> int:
+    """Where `word` splits into a name and its tail, or a level word and a listed body; 0 if it does not."""
+    c = _compiled()
+    if word in c["name_label"]:
+        return 0
+    if word[:1] in c["admin"] and c["name_label"].get(word[1:]) == "ORG":
+        return 1
+    for label, tails in c["tails"].items():
+        tail = next((w for w in tails if word.endswith(w) and len(word) > len(w)), None)
+        head = word[:-len(tail)] if tail else ""
+        if head and (c["name_label"].get(head) == label or c["suffixes"].longest(head)[1] == label):
+            return len(head)
+    return 0
 
 
 def _trade_park(name: str) -> bool:
