@@ -81,7 +81,8 @@ def _compiled() -> dict:
         "trade_parks": {"heads": tuple(g["trade_parks"]["heads"]), "not_trades": set(g["trade_parks"]["not_trades"])},
         "generic_project": re.compile(g["generic_project"]["pattern"]),
         "name_openers": g["name_openers"]["words"],
-        "project_inner": {k: set(v) for k, v in g["project_inner"].items() if k != "_about"},
+        "project_inner": {k: v if isinstance(v, int) else set(v)
+                          for k, v in g["project_inner"].items() if k != "_about"},
         "quoted_programme": re.compile(g["quoted_programme"]["pattern"]),
         "lone_masked_places": g["lone_masked_places"] | {
             "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
@@ -274,7 +275,8 @@ class RuleNer:
             if label == "PROJECT" and self._firm(left.word) and (
                     text[left.end:token.end - len(suffix)] not in inner["head_modifiers"] | {""}):
                 break
-            if ((left.pos not in allowed and not project_word) or left.word in c["left_stops"]
+            stop = left.word in c["left_stops"] and not (label == "PROJECT" and left.word in inner["park_words"])
+            if ((left.pos not in allowed and not project_word) or stop
                     or not WORDLIKE.fullmatch(left.word)
                     or token.end - left.start > limit + len(suffix) or left.word in c["not_names_but_admin"]
                     or barrier):
@@ -384,7 +386,7 @@ class RuleNer:
         if label in ("PROJECT", "INDUSTRY") and len(core) < 2:
             return False
         specific = re.search(r"\d", name) or c["mask"].search(name) or any(_is_proper(t) for t in tokens[first:head])
-        if label == "PROJECT" and not specific:
+        if label == "PROJECT" and not specific and not _park_project(name):
             return False
         if suffix in c["needs_name"].get(label, ()):
             lead = tokens[first] if first < head else tokens[head]
@@ -420,6 +422,14 @@ def _name_inside(word: str) -> int:
         if head and (c["name_label"].get(head) == label or c["suffixes"].longest(head)[1] == label):
             return len(head)
     return 0
+
+
+def _park_project(name: str) -> bool:
+    """A project of the speaker's park named by what it builds (园区企业服务中心建设工程), not a count of its
+    projects (园区新签约项目, 园区所有建设项目工程): ner_gazetteer.json, project_inner."""
+    rule = _compiled()["project_inner"]
+    park = next((w for w in rule["park_words"] if name.startswith(w)), "")
+    return bool(park) and len(name) - len(park) >= rule["park_project_chars"] and "项目" not in name
 
 
 def _trade_park(name: str) -> bool:
