@@ -271,11 +271,15 @@ class RuleNer:
                 j > 0 and tokens[j - 1].pos in inner["before_verb_pos"])
             barrier = left.word in c["barriers"].get(label, ()) and not (
                 label == "PROJECT" and j == i - 1 and left.word in inner["head_modifiers"])
-            # a firm and its project are two names (**铝业 + 2号线改造项目), a firm's 建设项目 one
+            # a firm and its project are two names (**铝业 + 2号线改造项目), a firm's 建设项目 one; a firm
+            # is no part of another firm's name either (**公司 + 清洁能源)
+            if label == "COMPANY" and self._firm(left.word):
+                break
             if label == "PROJECT" and self._firm(left.word) and (
                     text[left.end:token.end - len(suffix)] not in inner["head_modifiers"] | {""}):
                 break
-            stop = left.word in c["left_stops"] and not (label == "PROJECT" and left.word in inner["park_words"])
+            stop = left.word in c["left_stops"] and not project_word and not (
+                label == "PROJECT" and left.word in inner["park_words"])
             if ((left.pos not in allowed and not project_word) or stop
                     or not WORDLIKE.fullmatch(left.word)
                     or token.end - left.start > limit + len(suffix) or left.word in c["not_names_but_admin"]
@@ -386,6 +390,8 @@ class RuleNer:
         if label in ("PROJECT", "INDUSTRY") and len(core) < 2:
             return False
         specific = re.search(r"\d", name) or c["mask"].search(name) or any(_is_proper(t) for t in tokens[first:head])
+        # a project right after the firm that builds it is that firm's (**公司天然气复线利用工程)
+        specific = specific or (label == "PROJECT" and first > 0 and RuleNer._firm(tokens[first - 1].word))
         if label == "PROJECT" and not specific and not _park_project(name):
             return False
         if suffix in c["needs_name"].get(label, ()):
