@@ -272,8 +272,8 @@ class RuleNer:
             barrier = left.word in c["barriers"].get(label, ()) and not (
                 label == "PROJECT" and j == i - 1 and left.word in inner["head_modifiers"])
             # a firm and its project are two names (**铝业 + 2号线改造项目), a firm's 建设项目 one; a firm
-            # is no part of another firm's name either (**公司 + 清洁能源)
-            if label == "COMPANY" and self._firm(left.word):
+            # is no part of a name headed by a weak firm word either (**公司 + 清洁能源; **铝业公司 is one)
+            if label == "COMPANY" and suffix in c["needs_name"]["COMPANY"] and self._firm(left.word):
                 break
             if label == "PROJECT" and self._firm(left.word) and (
                     text[left.end:token.end - len(suffix)] not in inner["head_modifiers"] | {""}):
