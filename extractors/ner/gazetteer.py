@@ -77,6 +77,7 @@ def _compiled() -> dict:
         "park_words": tuple(g["park_words"]["words"]),
         "industry_qualifiers": tuple(g["industry_qualifiers"]["words"]),
         "industry_modifiers": g["industry_modifiers"] | {"pos": set(g["industry_modifiers"]["pos"]),
+                                                        "words": set(g["industry_modifiers"]["words"]),
                                                         "not_modifiers": set(g["industry_modifiers"]["not_modifiers"])},
         "trade_parks": {"heads": tuple(g["trade_parks"]["heads"]), "not_trades": set(g["trade_parks"]["not_trades"])},
         "generic_project": re.compile(g["generic_project"]["pattern"]),
@@ -130,6 +131,7 @@ def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
         "project_item": re.compile(e["project_item"]),
         "list_breaks": e["list_breaks"],
         "masked_item_max_chars": e["masked_item_max_chars"],
+        "zone_heads": e["zone_heads"],
     }
 
 
@@ -147,19 +149,23 @@ class RuleNer:
             spans.extend(self._from_token(text, tokens, i, token))
         phrases = SpanCover(m.span() for m in c["phrases"].finditer(text))
         spans = [s for s in spans if not phrases.covers(s.start, s.end)]
-        items = self._list_items(text, tokens, spans)
-        in_lists = SpanCover((i.start, i.end) for i in items)
-        spans = [s for s in spans if not in_lists.covers(s.start, s.end)]
+        items, zones = self._list_items(text, tokens, spans)
+        in_lists, in_zones = SpanCover((i.start, i.end) for i in items), SpanCover(zones)
+        spans = [s for s in spans if not in_lists.covers(s.start, s.end)
+                 and not (s.label != "INDUSTRY" and in_zones.covers(s.start, s.end))]
         spans = _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
         return _lone_masked_places(text, tokens, _bodies_of_named_units(text, spans))
 
-    def _list_items(self, text: str, tokens: list[Token], spans: list[Span]) -> list[Span]:
-        """Names in a 、-list, labelled by the word the list ends on or by the industries in it."""
+    def _list_items(self, text: str, tokens: list[Token], spans: list[Span]
+                    ) -> tuple[list[Span], list[tuple[int, int]]]:
+        """Names in a 、-list, labelled by the word the list ends on or by the industries in it; and the items
+        that are zones of an industry (高端制造业集聚区), where no other name is."""
         e = _compiled()["enum"]
         starts = [t.start for t in tokens]
         industries = sorted((s.start, s.end) for s in spans if s.label == "INDUSTRY")
         industry_starts = [a for a, _ in industries]
         found: list[Span] = []
+        zones: list[tuple[int, int]] = []
         for m in e["list"].finditer(text):
             parts, at = [], m.start()
             for part in m.group().split("、"):
@@ -196,16 +202,20 @@ class RuleNer:
                         found.append(self._span(text, start, end, e["numbered_label"] if project else label))
             elif not tail and len(parts) > 1:
                 near = industries[bisect_left(industry_starts, parts[0][0]):bisect_left(industry_starts, parts[-1][1])]
-                found += self._industry_list(text, tokens, starts, parts, near)
-        return found
+                listed, zoned = self._industry_list(text, tokens, starts, parts, near)
+                found += listed
+                zones += zoned
+        return found, zones
 
     def _industry_list(self, text: str, tokens: list[Token], starts: list[int], parts: list[tuple[int, int]],
-                       industries: list[tuple[int, int]]) -> list[Span]:
+                       industries: list[tuple[int, int]]) -> tuple[list[Span], list[tuple[int, int]]]:
         """A list without a head word whose items mostly hold an industry is a list of industries, each
-        item whole (纺织鞋服、健康食品、新能源电池), a masked one too (金属智造、**、新材料)."""
+        item whole (纺织鞋服、健康食品、新能源电池), a masked one too (金属智造、**、新材料); an item that is a
+        zone of an industry (高端制造业集聚区, ending in zone_heads) names only the industry in it, and is
+        returned as a zone."""
         parts = [self._trim_lead(tokens, starts, *parts[0]), *parts[1:]]
         if any(re.search(r"\d", text[a:b]) for a, b in parts):  # a list of products or projects
-            return []
+            return [], []
         # the last item may run on into what is said of the list (畜牧业、渔业稳定发展): it ends with its industry
         a, b = parts[-1]
         inside = [y for x, y in industries if a <= x and y <= b]
@@ -213,10 +223,13 @@ class RuleNer:
             parts[-1] = (a, max(inside))
         holding = sum(any(a <= x and y <= b for x, y in industries) for a, b in parts)
         if holding < 2 or 2 * holding < len(parts):
-            return []
+            return [], []
+        zone_heads = tuple(_compiled()["enum"]["zone_heads"])
+        zones = [(a, b) for a, b in parts if text.endswith(zone_heads, a, b)]
         exact = set(industries)
-        return [self._span(text, a, b, "INDUSTRY") for a, b in parts if (a, b) not in exact and (
-                _masked_item(text[a:b]) or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos")))]
+        return [self._span(text, a, b, "INDUSTRY") for a, b in parts if (a, b) not in exact and (a, b) not in zones
+                and (_masked_item(text[a:b])
+                     or (b - a >= 2 and _name_like(tokens, starts, a, b, "industry_function_pos")))], zones
 
     @staticmethod
     def _trim_lead(tokens: list[Token], starts: list[int], start: int, end: int) -> tuple[int, int]:
@@ -356,7 +369,8 @@ class RuleNer:
         j = i
         while j > 0 and i - j < rule["max_tokens"]:
             left = tokens[j - 1]
-            if (left.pos not in rule["pos"] or left.word in rule["not_modifiers"] or left.word in c["left_stops"]
+            if left.word not in rule["words"] and (
+                    left.pos not in rule["pos"] or left.word in rule["not_modifiers"] or left.word in c["left_stops"]
                     or left.word in c["generic"]["INDUSTRY"] or any(p in left.word for p in rule["not_in_modifiers"])
                     or c["name_label"].get(left.word) not in (None, "INDUSTRY") or not WORDLIKE.fullmatch(left.word)):
                 break
