@@ -87,6 +87,7 @@ def _compiled() -> dict:
         "quoted_programme": re.compile(g["quoted_programme"]["pattern"]),
         "lone_masked_places": g["lone_masked_places"] | {
             "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
+        "nested_places": {"levels": tuple(g["nested_places"]["levels"]), "regions": g["nested_places"]["regions"]},
         "bodies_of_named_units": {k: set(v) for k, v in g["bodies_of_named_units"].items() if k != "_about"},
         "tails": {label: tuple(words) for label, words in g["names_inside_words"]["tails"].items()},
         "session": re.compile(g["session_prefix"]["pattern"]),
@@ -154,7 +155,7 @@ class RuleNer:
         spans = [s for s in spans if not in_lists.covers(s.start, s.end)
                  and not (s.label != "INDUSTRY" and in_zones.covers(s.start, s.end))]
         spans = _parks_being_built(text, _join_industries(text, _resolve(spans + items)))
-        return _lone_masked_places(text, tokens, _bodies_of_named_units(text, spans))
+        return _lone_masked_places(text, tokens, _bodies_of_named_units(text, _nested_places(text, spans)))
 
     def _list_items(self, text: str, tokens: list[Token], spans: list[Span]
                     ) -> tuple[list[Span], list[tuple[int, int]]]:
@@ -524,6 +525,24 @@ def _parks_being_built(text: str, spans: list[Span]) -> list[Span]:
                 span = Span(span.start, span.end, "PROJECT", span.text, span.masked)
         built.append(span)
     return built
+
+
+def _nested_places(text: str, spans: list[Span]) -> list[Span]:
+    """Places written inside one another are one place (***县**乡**村, 浙江**市**区), and a region takes its
+    地区 (成渝地区): ner_gazetteer.json, nested_places."""
+    rule = _compiled()["nested_places"]
+    merged: list[Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if last and last.label == span.label == "PLACE" and last.end == span.start and last.text.endswith(
+                rule["levels"]):
+            surface = text[last.start:span.end]
+            merged[-1] = Span(last.start, span.end, "PLACE", surface, last.masked or span.masked)
+        else:
+            merged.append(span)
+    return [Span(s.start, s.end + len(tail), "PLACE", s.text + tail, s.masked)
+            if s.label == "PLACE" and (tail := next((w for w in rule["regions"] if text.startswith(w, s.end)), ""))
+            else s for s in merged]
 
 
 def _bodies_of_named_units(text: str, spans: list[Span]) -> list[Span]:
