@@ -133,6 +133,7 @@ def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
         "list_breaks": e["list_breaks"],
         "masked_item_max_chars": e["masked_item_max_chars"],
         "zone_heads": e["zone_heads"],
+        "firm_trades": tuple(e["firm_trades"]),
     }
 
 
@@ -198,8 +199,11 @@ class RuleNer:
                     named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
                     named = named and item not in e["lead_words"]  # 培育、建立产业集群: verbs, no names
                     masked_industry = label == "INDUSTRY" and _masked_item(item)
+                    # a firm's short name may end in a trade word jieba tags as a verb or adjective (博远精密)
+                    trade = next((w for w in e["firm_trades"] if item.endswith(w) and len(item) > len(w)), "")
+                    core_end = end - len(trade) if label == "COMPANY" else end
                     if named and (project or masked_industry
-                                  or (_name_like(tokens, starts, start, end, function_pos) and firm_like)):
+                                  or (_name_like(tokens, starts, start, core_end, function_pos) and firm_like)):
                         found.append(self._span(text, start, end, e["numbered_label"] if project else label))
             elif not tail and len(parts) > 1:
                 near = industries[bisect_left(industry_starts, parts[0][0]):bisect_left(industry_starts, parts[-1][1])]
@@ -240,7 +244,9 @@ class RuleNer:
             token = tokens[i]
             if token.end <= start:
                 continue
-            leading = token.pos in e["lead_pos"] or token.word in e["lead_words"]
+            # a dictionary verb of two or more characters opens no name (确保中晟硅材 → 中晟硅材)
+            verb = token.pos == "v" and len(token.word) > 1 and in_dictionary(token.word)
+            leading = token.pos in e["lead_pos"] or token.word in e["lead_words"] or verb
             if token.start >= end or token.end >= end or not leading:
                 break
             start = max(start, token.end)
@@ -413,7 +419,11 @@ class RuleNer:
             lead = tokens[first] if first < head else tokens[head]
             admin_led = label == "ORG" and name[:1] in c["admin"]
             numbered_road = suffix in c["numbered_roads"] and bool(re.fullmatch(r"[\dA-Z]+", name))
-            return _is_proper(lead) or admin_led or numbered_road or (label == "PLACE" and _trade_park(name + suffix))
+            # jieba tags a firm's unknown short name nz (恒辉环保), as it does some terms, which are listed
+            firm_name = label == "COMPANY" and lead.pos == "nz" and len(lead.word) == 2 and lead.word not in c[
+                "name_label"]
+            return (_is_proper(lead) or admin_led or numbered_road or firm_name
+                    or (label == "PLACE" and _trade_park(name + suffix)))
         return True
 
 
