@@ -199,6 +199,8 @@ class RuleNer:
                     named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
                     named = named and item not in e["lead_words"]  # 培育、建立产业集群: verbs, no names
                     masked_industry = label == "INDUSTRY" and _masked_item(item)
+                    # a place in a list before 产业 is where the industry is, no industry (东、中、西、东北地区产业)
+                    named = named and not (label == "INDUSTRY" and _one_place(tokens, starts, start, end))
                     # a firm's short name may end in a trade word jieba tags as a verb or adjective (博远精密)
                     trade = next((w for w in e["firm_trades"] if item.endswith(w) and len(item) > len(w)), "")
                     core_end = end - len(trade) if label == "COMPANY" else end
@@ -329,14 +331,16 @@ class RuleNer:
                 text.startswith(w, start) for w in c["name_openers"]):
             start += 1
         name_end = token.end - len(suffix)
-        # an industry's name ends before the words that qualify it (钢、铝、核优势产业 → 核)
+        # an industry's name ends before the words that qualify it (钢、铝、核优势产业 → 核), and so does its span
+        qualified = False
         while label == "INDUSTRY" and (trailing := next((w for w in c["industry_qualifiers"]
                                                          if text.endswith(w, start, name_end)), None)):
             name_end -= len(trailing)
+            qualified = True
         name = text[start:name_end]
         if not name or not self._is_name(tokens, j + 1, i, name, suffix, label):
             return found
-        in_span = c["suffix_in_span"].get(label, True) or suffix in c["always_in_span"]
+        in_span = (c["suffix_in_span"].get(label, True) or suffix in c["always_in_span"]) and not qualified
         end = token.end if in_span else name_end
         found.append(self._span(text, start, end, label))
         return found
@@ -493,6 +497,13 @@ def _one_noun(tokens: list[Token], starts: list[int], start: int, end: int) -> b
     """[start, end) is one token, a noun."""
     i = bisect_left(starts, start)
     return i < len(tokens) and tokens[i].start == start and tokens[i].end == end and tokens[i].pos in ("n", "ng")
+
+
+def _one_place(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
+    """[start, end) is one token, a place (东北地区, 浙江)."""
+    i = bisect_left(starts, start)
+    return (i < len(tokens) and tokens[i].start == start and tokens[i].end == end
+            and (tokens[i].pos == "ns" or _compiled()["name_label"].get(tokens[i].word) == "PLACE"))
 
 
 def _common_word(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
