@@ -134,6 +134,7 @@ def _enumeration_patterns(e: dict, park_words: list[str]) -> dict:
         "masked_item_max_chars": e["masked_item_max_chars"],
         "zone_heads": e["zone_heads"],
         "firm_trades": tuple(e["firm_trades"]),
+        "firm_before_product": {k: re.compile(v) for k, v in e["firm_before_product"].items() if k != "_about"},
     }
 
 
@@ -189,6 +190,11 @@ class RuleNer:
             if label and (len(parts) > 1 or alone):
                 for start, end in self._trim_lead(tokens, starts, *parts[0]), *parts[1:]:
                     item = text[start:end]
+                    # a firm written before its product is a firm and a project (xx化工x万吨靛蓝)
+                    cut = _firm_before_product(text, start, end) if label == "COMPANY" else None
+                    if cut and _name_like(tokens, starts, start, cut):
+                        found += [self._span(text, start, cut, "COMPANY"), self._span(text, cut, end, "PROJECT")]
+                        continue
                     # a project is named by what it makes or does (中药材加工), with verbs in it
                     project = label == "COMPANY" and bool(re.search(r"\d", item) or e["project_item"].search(item))
                     function_pos = "industry_function_pos" if label == "INDUSTRY" else "function_pos"
@@ -497,6 +503,18 @@ def _one_noun(tokens: list[Token], starts: list[int], start: int, end: int) -> b
     """[start, end) is one token, a noun."""
     i = bisect_left(starts, start)
     return i < len(tokens) and tokens[i].start == start and tokens[i].end == end and tokens[i].pos in ("n", "ng")
+
+
+def _firm_before_product(text: str, start: int, end: int) -> int | None:
+    """Where an item of a list of projects written as its firm and its product (xx化工x万吨靛蓝, 青岛**集团广元电子
+    接插件) turns from the firm to the product: before the product's figure, or after a firm's suffix
+    (ner_gazetteer.json, enumerations.firm_before_product)."""
+    rule = _compiled()["enum"]["firm_before_product"]
+    figure = rule["figure"].search(text, start, end)
+    if figure and figure.start() - start >= 2:
+        return figure.start()
+    suffix = rule["firm_suffix"].search(text, start, end)
+    return suffix.end() if suffix and end - suffix.end() >= 2 and suffix.start() > start else None
 
 
 def _one_place(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
