@@ -85,6 +85,7 @@ def _compiled() -> dict:
         "project_inner": {k: v if isinstance(v, int) else set(v)
                           for k, v in g["project_inner"].items() if k != "_about"},
         "quoted_programme": re.compile(g["quoted_programme"]["pattern"]),
+        "bounds": re.compile(g["bounds"]["pattern"]),
         "lone_masked_places": g["lone_masked_places"] | {
             "before": tuple(g["lone_masked_places"]["before"]), "after": tuple(g["lone_masked_places"]["after"])},
         "nested_places": {"levels": tuple(g["nested_places"]["levels"]), "regions": g["nested_places"]["regions"]},
@@ -147,6 +148,8 @@ class RuleNer:
         # A title is the text between the brackets.
         spans = [self._span(text, m.start() + 1, m.end() - 1, "DOC") for m in c["doc"].finditer(text)]
         spans += [self._span(text, *m.span(), "PROJECT") for m in c["quoted_programme"].finditer(text)]
+        spans += [self._span(text, *m.span(), "PLACE") for m in c["bounds"].finditer(text)
+                  if c["suffixes"].longest(m.group())[1] == "PLACE"]
         tokens = _names_inside_words(pos_tokens(text) if tokens is None else tokens)
         for i, token in enumerate(tokens):
             spans.extend(self._from_token(text, tokens, i, token))
@@ -443,6 +446,10 @@ def _names_inside_words(tokens: list[Token]) -> list[Token]:
     split: list[Token] = []
     for t in tokens:
         cut = _name_inside(t.word)
+        # jieba may join a masked place's level word to the next word (XX|镇辖域): not a word of its own
+        if not cut and split and split[-1].pos == "mask" and t.word[:1] in _compiled()["nested_places"]["levels"] \
+                and len(t.word) > 1 and not in_dictionary(t.word):
+            cut = 1
         if cut:
             split += [Token(t.word[:cut], "n", t.start, t.start + cut), Token(t.word[cut:], "n", t.start + cut, t.end)]
         else:
@@ -609,7 +616,8 @@ def _lone_masked_places(text: str, tokens: list[Token], spans: list[Span]) -> li
     taken = SpanCover((s.start, s.end) for s in spans)
     found = [Span(t.start, t.end, "PLACE", t.word, True) for t in tokens if t.pos == "mask"
              and not taken.overlaps(t.start, t.end) and text.startswith(rule["after"], t.end)
-             and (t.start == 0 or text[t.start - 1] in rule["openers"] or text.endswith(rule["before"], 0, t.start))]
+             and (not (before := text[:t.start].rstrip(" \u3000")) or before[-1] in rule["openers"]
+                  or before.endswith(rule["before"]))]
     return sorted(spans + found, key=lambda s: s.start) if found else spans
 
 
