@@ -297,6 +297,9 @@ class RuleNer:
             left = tokens[j]
             if label == "ORG" and self._ends_org_extension(left, listed == "ORG", word, suffix):
                 break
+            # a body's level word starts its name unless a place's name stands before it (省人民政府, **市委)
+            if label == "ORG" and j + 1 < i and tokens[j + 1].word in c["admin"] and not _is_proper(left):
+                break
             # a verb inside a project's name follows a noun of it (回收利用, 提标改造), not an adverb or a figure
             project_word = label == "PROJECT" and (left.pos in inner["pos"] or left.word in inner["words"]) and (
                 j > 0 and tokens[j - 1].pos in inner["before_verb_pos"])
