@@ -134,11 +134,12 @@ def test_a_text_longer_than_a_block_has_each_copy_s_names_at_their_own_offsets()
         (start + k * len(text), end + k * len(text), label) for k in range(copies) for start, end, label in once]
 
 
-def test_a_name_of_a_label_the_rules_decide_is_kept_on_their_word_unless_a_voted_name_overlaps(monkeypatch):
+def test_a_name_of_a_label_the_rules_decide_is_kept_on_their_word_over_an_overlapping_voted_name(monkeypatch):
     members = {"a": FixedNer((0, 2, "ORG"), (9, 13, "PLACE")), "b": FixedNer((0, 2, "ORG"), (9, 13, "PLACE"))}
     members_asked(monkeypatch, members)
     rules = FixedNer((5, 8, "COMPANY"), (10, 14, "COMPANY"), (14, 16, "PLACE"))
     vote = ModelNer(["a", "b"], min_votes=2, rules=rules, rules_decide={"COMPANY"})
-    # 5-8 by the rules alone; 10-14 overlaps the voted 9-13; 14-16 is not a label the rules decide
+    # 5-8 and 10-14 by the rules alone, the voted 9-13 overlapping 10-14 dropped; 14-16 is not a label the
+    # rules decide, and the vote keeps 0-2
     assert [(s.start, s.end, s.label) for s in vote(SENTENCES)] == [(0, 2, "ORG"), (5, 8, "COMPANY"),
-                                                                      (9, 13, "PLACE")]
+                                                                      (10, 14, "COMPANY")]

@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 
 from parksum import paths
-from parksum.extractors.ner.gazetteer import RuleNer, Span, SpanCover, gazetteer
+from parksum.extractors.ner.gazetteer import RuleNer, Span, SpanCover, gazetteer, refused_name
 from parksum.extractors.ner.segment import Token, mask_pattern, pos_tokens
 from parksum.extractors.placeholders import mask_spec
 from parksum.text.doc import Document, Entity
@@ -99,8 +99,9 @@ def load_models(members: tuple[Path, ...] | None = None) -> list | None:
 class ModelNer:
     """Entities found by vote: each model reads the text sentence by sentence (less names run across
     clauses), and a span and label found by at least `min_votes` of the models and the rules is kept;
-    a name of a label in `rules_decide` the rules find is kept on their word alone where no name kept
-    by vote overlaps it. A model is not run on a sentence where its vote can no longer change what is kept."""
+    a name of a label in `rules_decide` the rules find is kept on their word alone, and a name kept by
+    vote that overlaps it is dropped. A model is not run on a sentence where its vote can no longer change
+    what is kept."""
 
     def __init__(self, nlps: Sequence, min_votes: int | None = None, rules: RuleNer | None = None,
                  rules_decide: Iterable[str] | None = None) -> None:
@@ -119,13 +120,18 @@ class ModelNer:
             rule_spans = (self.rules or RuleNer())(text, tokens)
         sentences = [m.span() for m in SENTENCE.finditer(text)]
         features = _sentence_features(sentences, rule_spans, tokens)
+        # where the rules decide, nothing else is counted: a vote there cannot change what is kept
+        decided = [s for s in rule_spans if s.label in self.rules_decide] if rules_vote else []
+        taken = SpanCover((s.start, s.end) for s in decided)
         # votes per sentence, so that a model is asked only where its vote still counts
         votes: list[Counter] = [Counter() for _ in sentences]
         kept: dict[tuple[int, int, str], Span] = {}
         if rules_vote:
             starts = [start for start, _ in sentences]
             for s in rule_spans:
-                votes[max(0, bisect_right(starts, s.start) - 1)][s.start, s.end, s.label] += 1
+                if s.label not in self.rules_decide and not taken.overlaps(s.start, s.end):
+                    votes[max(0, bisect_right(starts, s.start) - 1)][s.start, s.end, s.label] += 1
+                    kept[s.start, s.end, s.label] = s
         asked = range(len(sentences))
         for k, nlp in enumerate(self.nlps):
             left = len(self.nlps) - k  # this model and those after it
@@ -135,14 +141,10 @@ class ModelNer:
             for i, spans in zip(asked, self._model_spans(nlp, text, [sentences[i] for i in asked],
                                                          [features[i] for i in asked]), strict=True):
                 for s in spans:
-                    votes[i][s.start, s.end, s.label] += 1
-                    kept[s.start, s.end, s.label] = s
-        if rules_vote:
-            kept |= {(s.start, s.end, s.label): s for s in rule_spans}
-        voted = [kept[key] for counted in votes for key, n in counted.items() if n >= self.min_votes]
-        if rules_vote and self.rules_decide:
-            taken = SpanCover((s.start, s.end) for s in voted)
-            voted += [s for s in rule_spans if s.label in self.rules_decide and not taken.overlaps(s.start, s.end)]
+                    if not taken.overlaps(s.start, s.end):
+                        votes[i][s.start, s.end, s.label] += 1
+                        kept.setdefault((s.start, s.end, s.label), s)
+        voted = decided + [kept[key] for counted in votes for key, n in counted.items() if n >= self.min_votes]
         return sorted(voted, key=lambda s: s.start)
 
     @staticmethod
@@ -155,7 +157,7 @@ class ModelNer:
             spans = []
             for ent in doc.ents:
                 surface = ent.text
-                if runs_across_clauses(ent.label_, surface):
+                if runs_across_clauses(ent.label_, surface) or refused_name(ent.label_, surface):
                     continue
                 spans.append(Span(offset + ent.start_char, offset + ent.end_char, ent.label_, surface,
                                   bool(mask_pattern().search(surface))))

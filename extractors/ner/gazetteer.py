@@ -58,6 +58,7 @@ def _compiled() -> dict:
         "needs_name": {label: set(words) for label, words in g["suffix_needs_name"].items() if label != "_about"},
         "not_names_but_admin": set(g["not_names"]) - set(g["admin_prefixes"]),
         "left_stops": set(g["left_stops"]),
+        "not_in_names": g["not_in_names"]["characters"],
         "barriers": {label: set(words) for label, words in g["barriers"].items() if label != "_about"},
         "generic": {label: set(words) for label, words in g["generic_heads"].items() if label != "_about"},
         "max_chars": g["max_name_chars"],
@@ -481,6 +482,15 @@ def _park_project(name: str) -> bool:
     rule = _compiled()["project_inner"]
     park = next((w for w in rule["park_words"] if name.startswith(w)), "")
     return bool(park) and len(name) - len(park) >= rule["park_project_chars"] and "项目" not in name
+
+
+def refused_name(label: str, text: str) -> bool:
+    """What the rules never take for a name of `label` (ner_gazetteer.json): a generic word or a stop word
+    alone (工业, 南起), a mask alone (its context decides, and only the rules read it), a particle inside
+    (***省长拜会了); a title in 《》 may hold anything. The model's names pass the same test."""
+    c = _compiled()
+    return label != "DOC" and (text in c["generic"].get(label, ()) or text in c["left_stops"]
+                               or bool(c["mask"].fullmatch(text)) or any(p in text for p in c["not_in_names"]))
 
 
 def _trade_park(name: str) -> bool:
