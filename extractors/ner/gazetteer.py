@@ -20,7 +20,7 @@ from parksum.text.resources import load_csv, load_json
 
 LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
 PROPER_POS = {"ns", "nt", "nr", "nrt", "nrfg", "eng", "mask"}
-WORDLIKE = re.compile(r"[\w*×○]+")
+WORDLIKE = re.compile(r"[\w*×○#]+")
 
 
 @dataclass(frozen=True)
