@@ -21,6 +21,7 @@ from parksum.text.resources import load_csv, load_json
 LABELS = ("ORG", "COMPANY", "PLACE", "PROJECT", "DOC", "INDUSTRY")
 PROPER_POS = {"ns", "nt", "nr", "nrt", "nrfg", "eng", "mask"}
 WORDLIKE = re.compile(r"[\w*×○#]+")
+LOOK_BACK = 16  # characters read before a lone mask for its opening word: bounded work on a long line
 
 
 @dataclass(frozen=True)
@@ -447,12 +448,13 @@ class RuleNer:
 def _names_inside_words(tokens: list[Token]) -> list[Token]:
     """A dictionary word that begins with a name read as its parts (高新技术产业|增加值, 党工委|会议, 市|妇联):
     ner_gazetteer.json, names_inside_words."""
+    levels = _compiled()["nested_places"]["levels"]
     split: list[Token] = []
     for t in tokens:
         cut = _name_inside(t.word)
         # jieba may join a masked place's level word to the next word (XX|镇辖域): not a word of its own
-        if not cut and split and split[-1].pos == "mask" and t.word[:1] in _compiled()["nested_places"]["levels"] \
-                and len(t.word) > 1 and not in_dictionary(t.word):
+        if (not cut and split and split[-1].pos == "mask" and t.word[:1] in levels and len(t.word) > 1
+                and not in_dictionary(t.word)):
             cut = 1
         if cut:
             split += [Token(t.word[:cut], "n", t.start, t.start + cut), Token(t.word[cut:], "n", t.start + cut, t.end)]
@@ -629,8 +631,8 @@ def _lone_masked_places(text: str, tokens: list[Token], spans: list[Span]) -> li
     taken = SpanCover((s.start, s.end) for s in spans)
     found = [Span(t.start, t.end, "PLACE", t.word, True) for t in tokens if t.pos == "mask"
              and not taken.overlaps(t.start, t.end) and text.startswith(rule["after"], t.end)
-             and (not (before := text[:t.start].rstrip(" \u3000")) or before[-1] in rule["openers"]
-                  or before.endswith(rule["before"]))]
+             and (not (before := text[max(0, t.start - LOOK_BACK):t.start].rstrip(" \u3000"))
+                  or before[-1] in rule["openers"] or before.endswith(rule["before"]))]
     return sorted(spans + found, key=lambda s: s.start) if found else spans
 
 
