@@ -204,14 +204,16 @@ class RuleNer:
                     project = label == "COMPANY" and bool(re.search(r"\d", item) or e["project_item"].search(item))
                     function_pos = "industry_function_pos" if label == "INDUSTRY" else "function_pos"
                     firm_like = label != "COMPANY" or not _common_word(tokens, starts, start, end)
+                    one = _one_token(tokens, starts, start, end) if label == "INDUSTRY" else None
                     # single characters name industries in a list of them (钢、铝、核优势产业)
                     named = (len(item) >= 2 or _compiled()["mask"].fullmatch(item)
-                             or (label == "INDUSTRY" and _one_noun(tokens, starts, start, end)))
+                             or (one is not None and one.pos in ("n", "ng")))
                     named = named and not _compiled()["generic_project"].match(item)  # 8个省级重点项目: no name
                     named = named and item not in e["lead_words"]  # 培育、建立产业集群: verbs, no names
                     masked_industry = label == "INDUSTRY" and _masked_item(item)
                     # a place in a list before 产业 is where the industry is, no industry (东、中、西、东北地区产业)
-                    named = named and not (label == "INDUSTRY" and _one_place(tokens, starts, start, end))
+                    named = named and not (one is not None and (
+                        one.pos == "ns" or _compiled()["name_label"].get(one.word) == "PLACE"))
                     # a firm's short name may end in a trade word jieba tags as a verb or adjective (博远精密)
                     trade = next((w for w in e["firm_trades"] if item.endswith(w) and len(item) > len(w)), "")
                     core_end = end - len(trade) if label == "COMPANY" else end
@@ -521,10 +523,10 @@ def _masked_item(item: str) -> bool:
     return bool(_compiled()["mask"].search(item)) and len(item) <= _compiled()["enum"]["masked_item_max_chars"]
 
 
-def _one_noun(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
-    """[start, end) is one token, a noun."""
+def _one_token(tokens: list[Token], starts: list[int], start: int, end: int) -> Token | None:
+    """The token that is exactly [start, end), if one is."""
     i = bisect_left(starts, start)
-    return i < len(tokens) and tokens[i].start == start and tokens[i].end == end and tokens[i].pos in ("n", "ng")
+    return tokens[i] if i < len(tokens) and tokens[i].start == start and tokens[i].end == end else None
 
 
 def _firm_before_product(text: str, start: int, end: int) -> int | None:
@@ -537,13 +539,6 @@ def _firm_before_product(text: str, start: int, end: int) -> int | None:
         return figure.start()
     suffix = rule["firm_suffix"].search(text, start, end)
     return suffix.end() if suffix and end - suffix.end() >= 2 and suffix.start() > start else None
-
-
-def _one_place(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
-    """[start, end) is one token, a place (东北地区, 浙江)."""
-    i = bisect_left(starts, start)
-    return (i < len(tokens) and tokens[i].start == start and tokens[i].end == end
-            and (tokens[i].pos == "ns" or _compiled()["name_label"].get(tokens[i].word) == "PLACE"))
 
 
 def _common_word(tokens: list[Token], starts: list[int], start: int, end: int) -> bool:
